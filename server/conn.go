@@ -1,0 +1,122 @@
+package server
+
+import (
+	"errors"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/carmine-db/carmine/protocol"
+	"github.com/carmine-db/carmine/store"
+)
+
+// Reply modes set by CLIENT REPLY.
+const (
+	replyOn = iota
+	replyOff
+	replySkip    // drop the next reply, then turn replies back on
+	replySkipArm // CLIENT REPLY SKIP itself: drop its reply, then replySkip
+)
+
+// Conn is one client connection and its state. Its fields are owned by the
+// connection's goroutine unless marked otherwise.
+type Conn struct {
+	srv   *Server
+	nc    net.Conn
+	id    int64
+	rd    *protocol.Reader
+	reply *protocol.Writer
+
+	db            int
+	authenticated bool
+	replyMode     int
+	closeAfter    bool // close once the pending replies are written
+
+	locked  store.Locked    // the view handed to handlers
+	shards  *store.ShardSet // shards locked for the current command
+	oneKey  [1]int
+	keyPos  []int
+	lowered [32]byte
+
+	createdAt time.Time
+	libName   string
+	libVer    string
+
+	// Read by CLIENT LIST/INFO from other goroutines.
+	name     atomic.Pointer[string]
+	lastCmd  atomic.Pointer[Command]
+	lastTime atomic.Int64 // unix milliseconds of the last command
+	dbShown  atomic.Int64
+	resp     atomic.Int32
+	killed   atomic.Bool
+	noEvict  atomic.Bool
+}
+
+func newConn(s *Server, nc net.Conn) *Conn {
+	p := s.cfg.get()
+	c := &Conn{
+		srv:           s,
+		nc:            nc,
+		id:            s.nextID.Add(1),
+		rd:            protocol.NewReader(nc, 16<<10),
+		reply:         protocol.NewWriter(16 << 10),
+		authenticated: p.RequirePass == "",
+		shards:        s.store.NewShardSet(),
+		keyPos:        make([]int, 0, 8),
+		createdAt:     time.Now(),
+	}
+	c.resp.Store(2)
+	c.lastTime.Store(c.createdAt.UnixMilli())
+	c.locked = s.store.View(0, 0)
+	c.applyLimits()
+	return c
+}
+
+// applyLimits sets the reader's protocol limits for the client's state.
+func (c *Conn) applyLimits() {
+	lim := protocol.DefaultLimits()
+	lim.MaxBulkLen = c.srv.cfg.get().ProtoMaxBulkLen
+	lim.Unauthenticated = !c.authenticated
+	c.rd.SetLimits(lim)
+}
+
+// serve reads and executes commands until the client goes away. Replies
+// are buffered and written once per batch of pipelined commands.
+func (c *Conn) serve() {
+	defer c.nc.Close()
+	for {
+		args, err := c.rd.ReadCommand()
+		if err != nil {
+			var pe *protocol.ProtocolError
+			if errors.As(err, &pe) {
+				c.reply.Error(pe.Error())
+				c.flush()
+			}
+			return
+		}
+		c.execute(args)
+		if c.closeAfter || c.killed.Load() {
+			c.flush()
+			return
+		}
+		if c.rd.Buffered() == 0 || c.reply.Len() >= 64<<10 {
+			if !c.flush() {
+				return
+			}
+		}
+	}
+}
+
+// flush writes the buffered replies; it reports false on a write error.
+func (c *Conn) flush() bool {
+	if c.reply.Len() == 0 {
+		return true
+	}
+	n, err := c.nc.Write(c.reply.Bytes())
+	c.srv.stats.netOutput.Add(int64(n))
+	c.reply.Reset()
+	return err == nil
+}
+
+// Reply returns the connection's reply writer.
+func (c *Conn) Reply() *protocol.Writer { return c.reply }

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"errors"
+
+	"github.com/carmine-db/carmine/protocol"
+	"github.com/carmine-db/carmine/store"
+)
+
+// storeErrors maps each store sentinel to its Redis reply; errorReply is the
+// only place store errors become wire text.
+var storeErrors = []struct {
+	err   error
+	reply string
+}{
+	{store.ErrWrongType, protocol.ErrWrongType},
+	{store.ErrNoSuchKey, protocol.ErrNoSuchKey},
+	{store.ErrNotInteger, protocol.ErrNotInteger},
+	{store.ErrNotFloat, protocol.ErrNotFloat},
+	{store.ErrOverflow, protocol.ErrOverflow},
+	{store.ErrNaNOrInf, protocol.ErrIncrFloatNaN},
+	{store.ErrTooLarge, protocol.ErrStringTooLong},
+	{store.ErrOffsetRange, protocol.ErrOffsetOutOfRange},
+	{store.ErrBitOffset, protocol.ErrBitOffset},
+	{store.ErrIndexRange, protocol.ErrIndexOutOfRange},
+	{store.ErrKeyExists, protocol.ErrBusyKey},
+	{store.ErrNotSupported, "ERR operation not supported for this value type"},
+}
+
+// errorReply returns the Redis error text for err.
+func errorReply(err error) string {
+	for _, m := range storeErrors {
+		if errors.Is(err, m.err) {
+			return m.reply
+		}
+	}
+	return "ERR " + err.Error()
+}

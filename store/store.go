@@ -1,0 +1,211 @@
+package store
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"sync"
+)
+
+// Config sizes a Store.
+type Config struct {
+	Databases   int // number of logical databases, 16 by default
+	ShardsPerDB int // a power of two, 128 by default
+}
+
+// Hooks lets the owner of a Store observe deletions the store makes on its
+// own. Each hook runs with the key's shard locked and must not block; key
+// is valid only during the call.
+type Hooks struct {
+	// KeyExpired is called when a key is found expired and deleted, lazily
+	// or by the active expiry cycle.
+	KeyExpired func(db int, key []byte)
+}
+
+// Store is the keyspace: Databases logical databases, each split into
+// ShardsPerDB shards by a hash of the key. Shards are numbered globally,
+// db*ShardsPerDB + shard, and are always locked in ascending global order.
+type Store struct {
+	seed      maphash.Seed
+	dbs       int
+	perDB     int
+	shardBits uint
+	shards    []shard
+	hooks     Hooks
+}
+
+// shard is one lock domain.
+type shard struct {
+	mu sync.Mutex
+	t  table // guarded by mu
+
+	// Statistics, guarded by mu, summed by Stats.
+	hits, misses, expired uint64
+	_                     [40]byte // keep neighbouring shards' locks apart
+}
+
+// New returns an empty store.
+func New(cfg Config) *Store {
+	if cfg.Databases <= 0 {
+		cfg.Databases = 16
+	}
+	if cfg.ShardsPerDB <= 0 {
+		cfg.ShardsPerDB = 128
+	}
+	if cfg.ShardsPerDB&(cfg.ShardsPerDB-1) != 0 {
+		cfg.ShardsPerDB = 1 << bits.Len(uint(cfg.ShardsPerDB))
+	}
+	return &Store{
+		seed:      maphash.MakeSeed(),
+		dbs:       cfg.Databases,
+		perDB:     cfg.ShardsPerDB,
+		shardBits: uint(bits.TrailingZeros(uint(cfg.ShardsPerDB))),
+		shards:    make([]shard, cfg.Databases*cfg.ShardsPerDB),
+	}
+}
+
+// SetHooks installs the hooks. Call it before the store is shared.
+func (s *Store) SetHooks(h Hooks) { s.hooks = h }
+
+// Databases returns the number of logical databases.
+func (s *Store) Databases() int { return s.dbs }
+
+// ShardsPerDB returns the number of shards in each database.
+func (s *Store) ShardsPerDB() int { return s.perDB }
+
+// NumShards returns the total number of shards across all databases.
+func (s *Store) NumShards() int { return len(s.shards) }
+
+func (s *Store) hash(key []byte) uint64 { return maphash.Bytes(s.seed, key) }
+
+// shardOf returns the global shard number of a key hash in db.
+func (s *Store) shardOf(db int, h uint64) int {
+	if s.shardBits == 0 {
+		return db * s.perDB
+	}
+	return db*s.perDB + int(h>>(64-s.shardBits))
+}
+
+// ShardIndex returns the global number of the shard that holds key in db.
+func (s *Store) ShardIndex(db int, key []byte) int {
+	return s.shardOf(db, s.hash(key))
+}
+
+// DBShards returns the range [first, last] of db's global shard numbers.
+func (s *Store) DBShards(db int) (int, int) {
+	return db * s.perDB, (db+1)*s.perDB - 1
+}
+
+// LockShards locks the shards numbered in idx, which must be sorted in
+// ascending order without duplicates.
+func (s *Store) LockShards(idx []int) {
+	for _, i := range idx {
+		s.shards[i].mu.Lock()
+	}
+}
+
+// UnlockShards unlocks the shards locked by LockShards(idx).
+func (s *Store) UnlockShards(idx []int) {
+	for j := len(idx) - 1; j >= 0; j-- {
+		s.shards[idx[j]].mu.Unlock()
+	}
+}
+
+// LockRange locks shards first..last inclusive, in order.
+func (s *Store) LockRange(first, last int) {
+	for i := first; i <= last; i++ {
+		s.shards[i].mu.Lock()
+	}
+}
+
+// UnlockRange unlocks what LockRange(first, last) locked.
+func (s *Store) UnlockRange(first, last int) {
+	for i := last; i >= first; i-- {
+		s.shards[i].mu.Unlock()
+	}
+}
+
+// LockAll locks every shard of every database.
+func (s *Store) LockAll() { s.LockRange(0, len(s.shards)-1) }
+
+// UnlockAll unlocks what LockAll locked.
+func (s *Store) UnlockAll() { s.UnlockRange(0, len(s.shards)-1) }
+
+// Stats are keyspace counters for INFO.
+type Stats struct {
+	Hits, Misses, Expired uint64
+}
+
+// Stats sums the per-shard counters, locking each shard in turn.
+func (s *Store) Stats() Stats {
+	var st Stats
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		st.Hits += sh.hits
+		st.Misses += sh.misses
+		st.Expired += sh.expired
+		sh.mu.Unlock()
+	}
+	return st
+}
+
+// ResetStats zeroes the counters reported by Stats.
+func (s *Store) ResetStats() {
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		sh.hits, sh.misses, sh.expired = 0, 0, 0
+		sh.mu.Unlock()
+	}
+}
+
+// KeyCounts returns the number of keys and of keys with an expiry in db.
+// Keys that expired but were not yet reclaimed are counted, as in Redis.
+func (s *Store) KeyCounts(db int) (keys, expires int) {
+	first, last := s.DBShards(db)
+	for i := first; i <= last; i++ {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		keys += sh.t.keys.count
+		expires += sh.t.expires.count
+		sh.mu.Unlock()
+	}
+	return keys, expires
+}
+
+// FlushDB empties db. The caller must not hold any shard.
+func (s *Store) FlushDB(db int) {
+	first, last := s.DBShards(db)
+	s.LockRange(first, last)
+	for i := first; i <= last; i++ {
+		s.shards[i].t = table{}
+	}
+	s.UnlockRange(first, last)
+}
+
+// FlushAll empties every database. The caller must not hold any shard.
+func (s *Store) FlushAll() {
+	s.LockAll()
+	for i := range s.shards {
+		s.shards[i].t = table{}
+	}
+	s.UnlockAll()
+}
+
+// SwapDB exchanges the contents of databases a and b atomically. Keys map
+// to the same shard number in every database, so swapping shard tables
+// pairwise swaps the databases. The caller must not hold any shard.
+func (s *Store) SwapDB(a, b int) {
+	if a == b {
+		return
+	}
+	lo, hi := min(a, b), max(a, b)
+	s.LockRange(lo*s.perDB, (lo+1)*s.perDB-1)
+	s.LockRange(hi*s.perDB, (hi+1)*s.perDB-1)
+	for i := 0; i < s.perDB; i++ {
+		x, y := &s.shards[a*s.perDB+i], &s.shards[b*s.perDB+i]
+		x.t, y.t = y.t, x.t
+	}
+	s.UnlockRange(hi*s.perDB, (hi+1)*s.perDB-1)
+	s.UnlockRange(lo*s.perDB, (lo+1)*s.perDB-1)
+}
