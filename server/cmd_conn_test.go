@@ -102,7 +102,7 @@ func TestConn_Auth(t *testing.T) {
 	_, addr := startServer(t, server.Config{RequirePass: "secret"})
 	r := dialRaw(t, addr)
 	r.do("-NOAUTH Authentication required.\r\n", "GET", "k")
-	r.do("-ERR unknown command 'nosuch', with args beginning with: \r\n", "NOSUCH")
+	r.do("-ERR unknown command 'NOSUCH', with args beginning with: \r\n", "NOSUCH")
 	r.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "bad")
 	r.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "bob", "secret")
 	r.do("-ERR syntax error\r\n", "AUTH", "a", "b", "c")

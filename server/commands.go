@@ -102,6 +102,7 @@ const (
 	ACLTransaction
 	ACLScripting
 	ACLBlocking
+	ACLAdmin // @admin without the admin flag (LASTSAVE)
 )
 
 // Command is one row of the command table. Dispatch, arity checks, MULTI
@@ -123,7 +124,7 @@ type Command struct {
 
 	Tips    []string // COMMAND INFO tips: "nondeterministic_output", "request_policy:all_shards"
 	Summary string   // one line for COMMAND DOCS
-	Since   string // Redis version that introduced the command
+	Since   string   // Redis version that introduced the command
 
 	Run  func(c *Conn, args [][]byte)
 	Subs []*Command // CONFIG GET, OBJECT ENCODING, ...
@@ -147,6 +148,7 @@ func buildTable() *Table {
 	families := [][]*Command{
 		connectionCommands,
 		serverCommands,
+		commandCommands,
 		keyspaceCommands,
 		stringCommands,
 		bitmapCommands,
@@ -237,7 +239,7 @@ func (cmd *Command) aclCategories() []string {
 	add(g == GroupGeo, "@geo")
 	add(g == GroupStream, "@stream")
 	add(f&FlagPubSub != 0, "@pubsub")
-	add(f&FlagAdmin != 0, "@admin")
+	add(f&FlagAdmin != 0 || cmd.ACL&ACLAdmin != 0, "@admin")
 	add(f&FlagFast != 0, "@fast")
 	add(f&FlagFast == 0, "@slow")
 	add(f&FlagBlocking != 0 || cmd.ACL&ACLBlocking != 0, "@blocking")

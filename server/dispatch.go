@@ -8,10 +8,10 @@ import (
 
 // commandStats are one command's INFO commandstats counters.
 type commandStats struct {
-	calls          atomicCounter
-	usec           atomicCounter
-	rejectedCalls  atomicCounter
-	failedCalls    atomicCounter
+	calls         atomicCounter
+	usec          atomicCounter
+	rejectedCalls atomicCounter
+	failedCalls   atomicCounter
 }
 
 // execute runs one command: table lookup, arity, authentication, shard

@@ -221,10 +221,13 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// cron runs the periodic jobs at hz: active expiry.
+// cron runs the periodic jobs at hz: active expiry, and once a second the
+// GC tuning.
 func (s *Server) cron() {
 	defer s.wg.Done()
 	cursor := 0
+	gc := newGCTuner()
+	lastTune := time.Now()
 	for {
 		hz := max(1, min(500, s.cfg.get().Hz))
 		period := time.Second / time.Duration(hz)
@@ -235,6 +238,10 @@ func (s *Server) cron() {
 		}
 		// As Redis: at most 25% of the CPU time of one period.
 		s.store.ExpireCycle(time.Now().UnixMilli(), period/4, &cursor)
+		if time.Since(lastTune) >= time.Second {
+			gc.tune()
+			lastTune = time.Now()
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"math/bits"
 	"math/rand/v2"
 )
@@ -43,14 +44,22 @@ func (s *Store) Scan(db int, cursor uint64, now int64, opt ScanOptions, dst [][]
 	view := s.View(db, now)
 	visited := 0
 	maxVisits := count * 10
+	if count > math.MaxInt/10 {
+		maxVisits = math.MaxInt // COUNT 9223372036854775807 must not wrap
+	}
 	for shardNo < s.perDB {
 		sh := &s.shards[db*s.perDB+shardNo]
 		sh.mu.Lock()
-		for {
+		// An empty shard costs a lock and is not counted as work, so a
+		// small database is covered in one call, as Redis's few buckets are.
+		if len(sh.t.keys.slots) == 0 {
+			bucket = 0
+		}
+		for len(sh.t.keys.slots) > 0 {
 			var n int
 			dst, n = view.scanBucket(sh, uint32(bucket), opt, dst)
 			visited += n + 1
-			bucket = nextCursor(bucket, uint64(sh.t.keys.mask()))
+			bucket = nextCursor(bucket, scanMask(&sh.t.keys))
 			if bucket == 0 || len(dst) >= count || visited >= maxVisits {
 				break
 			}
@@ -68,6 +77,16 @@ func (s *Store) Scan(db int, cursor uint64, now int64, opt ScanOptions, dst [][]
 		return 0, dst
 	}
 	return bucket<<s.shardBits | uint64(shardNo), dst
+}
+
+// scanMask is the bucket mask of an index for the cursor: 0 for an index
+// without slots, which covers the shard in one step (index.mask would be
+// all ones there and make the cursor walk 2^32 empty buckets).
+func scanMask(ix *index) uint64 {
+	if len(ix.slots) == 0 {
+		return 0
+	}
+	return uint64(ix.mask())
 }
 
 // nextCursor advances a reverse-binary bucket cursor over a table with
@@ -149,11 +168,14 @@ func (s *Store) Keys(db int, pattern []byte, now int64, dst [][]byte) [][]byte {
 }
 
 // RandomKey returns a copy of a random live key of db, or nil when db is
-// empty. Expired keys met on the way are reclaimed.
+// empty. Expired keys met on the way are reclaimed, and the search goes on
+// until a live key is found or every shard is empty, as Redis's dbRandomKey
+// does on a master: each expired pick deletes a key, so it ends.
 func (s *Store) RandomKey(db int, now int64) []byte {
 	view := s.View(db, now)
-	for tries := 0; tries < 100; tries++ {
+	for {
 		start := rand.IntN(s.perDB)
+		sawKeys := false
 		for j := 0; j < s.perDB; j++ {
 			sh := &s.shards[db*s.perDB+(start+j)%s.perDB]
 			sh.mu.Lock()
@@ -161,6 +183,7 @@ func (s *Store) RandomKey(db int, now int64) []byte {
 				sh.mu.Unlock()
 				continue
 			}
+			sawKeys = true
 			key, expired := view.randomSlot(sh)
 			sh.mu.Unlock()
 			if !expired {
@@ -168,16 +191,10 @@ func (s *Store) RandomKey(db int, now int64) []byte {
 			}
 			break
 		}
-		if tries > 0 && s.isEmpty(db) {
+		if !sawKeys {
 			return nil
 		}
 	}
-	return nil
-}
-
-func (s *Store) isEmpty(db int) bool {
-	keys, _ := s.KeyCounts(db)
-	return keys == 0
 }
 
 // randomSlot picks a random key of a non-empty shard; an expired pick is

@@ -206,7 +206,11 @@ func (t *table) alloc(size int) (uint32, []byte) {
 	if n := len(t.pages); n > 0 {
 		c = 2 * cap(t.pages[n-1])
 	}
-	c = min(max(c, size, t.live/8), maxPageSize)
+	c = min(max(c, t.live/8), maxPageSize)
+	// A record bigger than a page (a key of more than 64 KB) gets a page of
+	// its own: it starts at offset 0 and the page is full after it, so no
+	// offset ever exceeds 16 bits.
+	c = max(c, size)
 	page := make([]byte, size, c)
 	t.pages = append(t.pages, page)
 	return makeRef(len(t.pages)-1, 0), page
@@ -328,10 +332,12 @@ func (t *table) removeSlot(h uint32, i int, ref uint32) {
 }
 
 // replace rewrites the record at keys slot i (reference ref, hash h) with
-// new contents, in place when the size is unchanged. The expires index
-// follows the record in both cases: a record can gain or lose its expiry
-// without changing size when its value shrinks or grows by the 8 bytes the
-// expiry takes.
+// new contents. It rewrites in place only when the layout is unchanged:
+// same size and same expiry presence. A record that gains or loses its
+// 8-byte expiry while its value shrinks or grows by 8 bytes keeps its size
+// but moves its key, which old.key (aliasing the record) would not survive,
+// and its expires-index entry must be added or removed; such a record is
+// appended instead.
 func (t *table) replace(h uint32, i int, ref uint32, old *record, flags byte, lru uint32, expireAt int64, val []byte, extID uint32) {
 	vlen := len(val)
 	if flags&flagExternal != 0 {
@@ -340,20 +346,17 @@ func (t *table) replace(h uint32, i int, ref uint32, old *record, flags byte, lr
 	size := recordSize(flags, old.key, vlen)
 	hadExpire := old.flags&flagExpire != 0
 	hasExpire := flags&flagExpire != 0
-	newRef := ref
-	if size == old.size {
+	if size == old.size && hadExpire == hasExpire {
 		encode(t.bytesAt(ref)[:size], flags, lru, expireAt, old.key, val, extID)
-	} else {
-		newRef = t.write(flags, lru, expireAt, old.key, val, extID)
-		t.release(old.size)
-		t.keys.setRef(i, newRef)
+		return
 	}
+	newRef := t.write(flags, lru, expireAt, old.key, val, extID)
+	t.release(old.size)
+	t.keys.setRef(i, newRef)
 	switch {
 	case hadExpire && hasExpire:
-		if newRef != ref {
-			if j := t.expires.findRef(h, ref); j >= 0 {
-				t.expires.setRef(j, newRef)
-			}
+		if j := t.expires.findRef(h, ref); j >= 0 {
+			t.expires.setRef(j, newRef)
 		}
 	case hadExpire:
 		if j := t.expires.findRef(h, ref); j >= 0 {
