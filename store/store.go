@@ -31,6 +31,7 @@ type Store struct {
 	shardBits uint
 	shards    []shard
 	hooks     Hooks
+	limits    limitsHolder
 }
 
 // shard is one lock domain.
