@@ -152,6 +152,10 @@ func buildTable() *Table {
 		keyspaceCommands,
 		stringCommands,
 		bitmapCommands,
+		listCommands,
+		hashCommands,
+		setCommands,
+		zsetCommands,
 	}
 	t := &Table{byName: make(map[string]*Command)}
 	for _, fam := range families {

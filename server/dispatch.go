@@ -27,10 +27,11 @@ func (c *Conn) execute(args [][]byte) {
 		c.reject(cmd, protocol.WrongArity(cmd.Name))
 		return
 	}
-	if len(cmd.Subs) > 0 {
+	if len(cmd.Subs) > 0 && (len(args) > 1 || cmd.Run == nil) {
 		sub := cmd.sub(args[1])
 		if sub == nil {
-			c.reject(cmd, protocol.UnknownSubcommand(args[1], cmd.Name))
+			// Redis counts no statistics for an unknown subcommand.
+			c.reply.Error(protocol.UnknownSubcommand(args[1], cmd.Name))
 			return
 		}
 		cmd = sub
