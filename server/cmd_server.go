@@ -108,18 +108,13 @@ func (s *Server) resetStats() {
 		}
 	}
 	st := &s.stats
-	for _, v := range []interface{ Store(int64) }{&st.connections, &st.commands, &st.rejectedConns,
-		&st.netInput, &st.netOutput, &st.expiredKeysSeen} {
+	for _, v := range []interface{ Store(int64) }{&st.connections, &st.rejectedConns,
+		&st.netInput, &st.expiredKeysSeen} {
 		v.Store(0)
 	}
+	st.commands.reset()
+	st.netOutput.reset()
 	s.cfg.metrics.reset()
-}
-
-func (cs *commandStats) reset() {
-	cs.calls.reset()
-	cs.usec.reset()
-	cs.rejectedCalls.reset()
-	cs.failedCalls.reset()
 }
 
 // CONFIG REWRITE

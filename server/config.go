@@ -203,6 +203,9 @@ type configStore struct {
 	// cheaply that limits it copied (proto-max-bulk-len) went stale.
 	gen       atomic.Uint64
 	rewriteMu sync.Mutex // serialises CONFIG REWRITE
+	// onUpdate applies a new configuration to the rest of the server; set
+	// once by New before the store is shared.
+	onUpdate func(Config)
 
 	// metrics is INFO's sampled history. It lives here, beside the other
 	// state New builds from the Config, until Server has a place for it.
@@ -221,10 +224,13 @@ func (cs *configStore) get() Config {
 func (cs *configStore) update(fn func(c *Config)) {
 	cs.mu.Lock()
 	fn(&cs.v)
-	level := cs.v.LogLevel
+	v := cs.v
 	cs.mu.Unlock()
-	cs.level.Set(slogLevel(level))
+	cs.level.Set(slogLevel(v.LogLevel))
 	cs.gen.Add(1)
+	if cs.onUpdate != nil {
+		cs.onUpdate(v)
+	}
 }
 
 // generation returns a number that changes whenever the configuration does.

@@ -32,11 +32,15 @@ type Conn struct {
 	replyMode     int
 	closeAfter    bool // close once the pending replies are written
 
-	locked  store.Locked    // the view handed to handlers
-	shards  *store.ShardSet // shards locked for the current command
-	oneKey  [1]int
-	keyPos  []int
-	lowered [32]byte
+	// batchStart is when the current batch of pipelined commands began
+	// (zero after a flush); batchOffset is where the last command ended.
+	batchStart  time.Time
+	batchOffset time.Duration
+	locked      store.Locked    // the view handed to handlers
+	shards      *store.ShardSet // shards locked for the current command
+	oneKey      [1]int
+	keyPos      []int
+	lowered     [32]byte
 
 	createdAt time.Time
 	libName   string
@@ -100,6 +104,7 @@ func (c *Conn) serve() {
 			return
 		}
 		if c.rd.Buffered() == 0 || c.reply.Len() >= 64<<10 {
+			c.batchStart = time.Time{} // the next read may wait: take a fresh time
 			if !c.flush() {
 				return
 			}
@@ -113,7 +118,7 @@ func (c *Conn) flush() bool {
 		return true
 	}
 	n, err := c.nc.Write(c.reply.Bytes())
-	c.srv.stats.netOutput.Add(int64(n))
+	c.srv.stats.netOutput.add(int(c.id), int64(n))
 	c.reply.Reset()
 	return err == nil
 }

@@ -6,14 +6,6 @@ import (
 	"github.com/carmine-db/carmine/protocol"
 )
 
-// commandStats are one command's INFO commandstats counters.
-type commandStats struct {
-	calls         atomicCounter
-	usec          atomicCounter
-	rejectedCalls atomicCounter
-	failedCalls   atomicCounter
-}
-
 // execute runs one command: table lookup, arity, authentication, shard
 // locking from the row's key positions, the handler, then the after-command
 // bookkeeping. It checks in Redis 7.0's order (processCommand).
@@ -49,14 +41,21 @@ func (c *Conn) execute(args [][]byte) {
 
 // reject answers a command refused before it ran.
 func (c *Conn) reject(cmd *Command, msg string) {
-	cmd.stats.rejectedCalls.add(1)
+	cmd.stats.reject(int(c.id))
 	c.reply.Error(msg)
 }
 
 // call locks the command's shards, runs the handler and records stats.
 func (c *Conn) call(cmd *Command, args [][]byte) {
-	start := time.Now()
-	now := start.UnixMilli()
+	// One monotonic clock read per command: a command starts where the
+	// previous one of the same pipelined batch ended (the reader only
+	// parsed in between); a batch reads the wall clock once.
+	if c.batchStart.IsZero() {
+		c.batchStart = time.Now()
+		c.batchOffset = 0
+	}
+	startOffset := c.batchOffset
+	now := c.batchStart.UnixMilli() + int64(startOffset/time.Millisecond)
 	st := c.srv.store
 	locked := 0 // 0 none, 1 one shard, 2 a shard set
 	if cmd.Flags&FlagKeyspace == 0 && (cmd.FirstKey > 0 || cmd.KeysOf != nil) {
@@ -89,9 +88,9 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	}
 	c.afterReply(mark)
 	c.lastTime.Store(now)
-	cmd.stats.calls.add(1)
-	cmd.stats.usec.add(time.Since(start).Microseconds())
-	c.srv.stats.commands.Add(1)
+	c.batchOffset = time.Since(c.batchStart)
+	cmd.stats.call(int(c.id), int64((c.batchOffset-startOffset)/time.Microsecond))
+	c.srv.stats.commands.add(int(c.id), 1)
 }
 
 // afterReply applies CLIENT REPLY OFF/SKIP to the reply just written.
@@ -128,10 +127,10 @@ func (c *Conn) lookup(arg []byte) *Command {
 // write reports to, feeding the dirty counter now and WATCH, blocked
 // clients, keyspace notifications and the AOF as they arrive.
 func (c *Conn) changed(key []byte, event string) {
-	c.srv.stats.dirty.Add(1)
+	c.srv.stats.dirty.add(int(c.id), 1)
 }
 
 // changedN records n modifications at once (MSET, DEL of many keys).
 func (c *Conn) changedN(n int) {
-	c.srv.stats.dirty.Add(int64(n))
+	c.srv.stats.dirty.add(int(c.id), int64(n))
 }

@@ -200,7 +200,7 @@ func (s *Server) infoPersistence(b *infoBuilder) {
 	b.str("current_fork_perc", "0.00")
 	b.int("current_save_keys_processed", 0)
 	b.int("current_save_keys_total", 0)
-	b.int("rdb_changes_since_last_save", s.stats.dirty.Load())
+	b.int("rdb_changes_since_last_save", s.stats.dirty.load())
 	b.int("rdb_bgsave_in_progress", 0)
 	b.int("rdb_last_save_time", s.lastSave.Load())
 	b.str("rdb_last_bgsave_status", "ok")
@@ -230,13 +230,14 @@ func (s *Server) infoStats(b *infoBuilder) {
 	m := &s.cfg.metrics
 	var errors int64
 	s.eachCommand(func(cmd *Command) {
-		errors += cmd.stats.rejectedCalls.load() + cmd.stats.failedCalls.load()
+		_, _, rejected, failed := cmd.stats.totals()
+		errors += rejected + failed
 	})
 	b.int("total_connections_received", st.connections.Load())
-	b.int("total_commands_processed", st.commands.Load())
+	b.int("total_commands_processed", st.commands.load())
 	b.int("instantaneous_ops_per_sec", int64(m.rate(rateOps)))
 	b.int("total_net_input_bytes", st.netInput.Load())
-	b.int("total_net_output_bytes", st.netOutput.Load())
+	b.int("total_net_output_bytes", st.netOutput.load())
 	b.int("total_net_repl_input_bytes", 0)
 	b.int("total_net_repl_output_bytes", 0)
 	b.float("instantaneous_input_kbps", m.rate(rateInput)/1024)
@@ -309,9 +310,7 @@ func (s *Server) infoCPU(b *infoBuilder) {
 
 func (s *Server) infoCommandStats(b *infoBuilder) {
 	s.eachCommand(func(cmd *Command) {
-		st := &cmd.stats
-		calls, usec := st.calls.load(), st.usec.load()
-		rejected, failed := st.rejectedCalls.load(), st.failedCalls.load()
+		calls, usec, rejected, failed := cmd.stats.totals()
 		if calls == 0 && rejected == 0 && failed == 0 {
 			return
 		}
@@ -460,7 +459,7 @@ func (m *infoMetrics) sample(s *Server) {
 			return
 		case <-t.C:
 		}
-		cur := [rateCount]int64{s.stats.commands.Load(), s.stats.netInput.Load(), s.stats.netOutput.Load()}
+		cur := [rateCount]int64{s.stats.commands.load(), s.stats.netInput.Load(), s.stats.netOutput.load()}
 		m.notePeak(heapBytes())
 		m.mu.Lock()
 		for i := range cur {

@@ -43,11 +43,11 @@ type Server struct {
 // serverStats are the INFO stats counters.
 type serverStats struct {
 	connections     atomic.Int64
-	commands        atomic.Int64
+	commands        atomicCounter
 	rejectedConns   atomic.Int64
-	dirty           atomic.Int64
+	dirty           atomicCounter
 	netInput        atomic.Int64
-	netOutput       atomic.Int64
+	netOutput       atomicCounter
 	expiredKeysSeen atomic.Int64
 }
 
@@ -67,6 +67,8 @@ func New(cfg Config) *Server {
 		s.log = newLogger(os.Stderr, c.get().LogLevel)
 	}
 	s.store = store.New(store.Config{Databases: c.get().Databases})
+	c.onUpdate = s.applyConfig
+	s.applyConfig(c.get())
 	s.lastSave.Store(time.Now().Unix())
 	s.wg.Add(1)
 	go s.cron()
@@ -257,4 +259,18 @@ func (s *Server) connList() []*Conn {
 		}
 	}
 	return out
+}
+
+// applyConfig pushes the settings other packages read into them.
+func (s *Server) applyConfig(c Config) {
+	s.store.SetEncodingLimits(store.EncodingLimits{
+		ListMaxListpackSize:    c.ListMaxListpackSize,
+		HashMaxListpackEntries: int(c.HashMaxListpackEntries),
+		HashMaxListpackValue:   int(c.HashMaxListpackValue),
+		SetMaxIntsetEntries:    int(c.SetMaxIntsetEntries),
+		SetMaxListpackEntries:  128,
+		SetMaxListpackValue:    64,
+		ZSetMaxListpackEntries: int(c.ZSetMaxListpackEntries),
+		ZSetMaxListpackValue:   int(c.ZSetMaxListpackValue),
+	})
 }

@@ -20,7 +20,7 @@ type EncodingLimits struct {
 func DefaultEncodingLimits() EncodingLimits {
 	return EncodingLimits{
 		ListMaxListpackSize:    -2,
-		HashMaxListpackEntries: 128,
+		HashMaxListpackEntries: 512,
 		HashMaxListpackValue:   64,
 		SetMaxIntsetEntries:    512,
 		SetMaxListpackEntries:  128,
@@ -32,7 +32,9 @@ func DefaultEncodingLimits() EncodingLimits {
 
 var defaultLimits = DefaultEncodingLimits()
 
-type limitsHolder struct{ p atomic.Pointer[EncodingLimits] }
+type limitsHolder struct {
+	p atomic.Pointer[EncodingLimits]
+}
 
 // SetEncodingLimits replaces the encoding thresholds.
 func (s *Store) SetEncodingLimits(l EncodingLimits) { s.limits.p.Store(&l) }
