@@ -192,3 +192,15 @@ func TestConn_ClientReply(t *testing.T) {
 	r.send("ECHO", "shown")
 	r.expect("$5\r\nshown\r\n")
 }
+
+func TestConn_IdleTimeout(t *testing.T) {
+	_, addr := startServer(t, server.Config{})
+	admin := dialRaw(t, addr)
+	admin.do("+OK\r\n", "CONFIG", "SET", "timeout", "1")
+	idle := dialRaw(t, addr)
+	idle.do("+PONG\r\n", "PING")
+	idle.expectClosed() // within the 5 s read deadline of expectClosed
+	admin.expectClosed()
+	fresh := dialRaw(t, addr)
+	fresh.do("+OK\r\n", "CONFIG", "SET", "timeout", "0")
+}

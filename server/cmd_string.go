@@ -286,7 +286,7 @@ func setGeneric(c *Conn, key, val []byte, o *stringSetArgs, cmd string, asInt bo
 	}
 	c.changed(key, "set")
 	if o.expire != setExpiryNone {
-		c.changed(key, "expire")
+		c.notify(key, "expire")
 	}
 }
 

@@ -36,6 +36,10 @@ type Conn struct {
 	// (zero after a flush); batchOffset is where the last command ended.
 	batchStart  time.Time
 	batchOffset time.Duration
+
+	cfgGen      uint64        // configuration generation last applied
+	idleTimeout time.Duration // CONFIG timeout; 0 = never
+	deadlineSet bool
 	locked      store.Locked    // the view handed to handlers
 	shards      *store.ShardSet // shards locked for the current command
 	oneKey      [1]int
@@ -69,6 +73,8 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		keyPos:        make([]int, 0, 8),
 		createdAt:     time.Now(),
 	}
+	c.cfgGen = s.cfg.generation()
+	c.idleTimeout = time.Duration(p.Timeout) * time.Second
 	c.resp.Store(2)
 	c.lastTime.Store(c.createdAt.UnixMilli())
 	c.locked = s.store.View(0, 0)
@@ -89,6 +95,9 @@ func (c *Conn) applyLimits() {
 func (c *Conn) serve() {
 	defer c.nc.Close()
 	for {
+		if c.batchStart.IsZero() && !c.beforeRead() {
+			return
+		}
 		args, err := c.rd.ReadCommand()
 		if err != nil {
 			var pe *protocol.ProtocolError
@@ -110,6 +119,25 @@ func (c *Conn) serve() {
 			}
 		}
 	}
+}
+
+// beforeRead runs when the connection may wait for input: it picks up
+// configuration changes (protocol limits, the idle timeout) and arms the
+// idle deadline. It reports false when the connection was killed.
+func (c *Conn) beforeRead() bool {
+	if g := c.srv.cfg.generation(); g != c.cfgGen {
+		c.cfgGen = g
+		c.idleTimeout = time.Duration(c.srv.cfg.get().Timeout) * time.Second
+		c.applyLimits()
+	}
+	if c.idleTimeout > 0 {
+		c.nc.SetReadDeadline(time.Now().Add(c.idleTimeout))
+		c.deadlineSet = true
+	} else if c.deadlineSet {
+		c.nc.SetReadDeadline(time.Time{})
+		c.deadlineSet = false
+	}
+	return !c.killed.Load()
 }
 
 // flush writes the buffered replies; it reports false on a write error.

@@ -130,6 +130,11 @@ func (c *Conn) changed(key []byte, event string) {
 	c.srv.stats.dirty.add(int(c.id), 1)
 }
 
+// notify records a keyspace event for a change already counted by
+// changed (SET ... EX fires "set" and "expire" for one modification).
+// Notifications arrive with the pub/sub issue; the call sites are in place.
+func (c *Conn) notify(key []byte, event string) {}
+
 // changedN records n modifications at once (MSET, DEL of many keys).
 func (c *Conn) changedN(n int) {
 	c.srv.stats.dirty.add(int(c.id), int64(n))

@@ -103,6 +103,12 @@ func (s *Server) ListenAndServe() error {
 		if addr[0] == '-' { // Redis's "-::1": optional address
 			addr = addr[1:]
 		}
+		switch addr { // Redis's wildcards
+		case "*":
+			addr = "0.0.0.0"
+		case "::*":
+			addr = "::"
+		}
 		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(p.Port)))
 		if err != nil {
 			if p.Bind[0] != addr && len(lns) > 0 {
