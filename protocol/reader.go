@@ -103,9 +103,12 @@ const (
 
 // Reader reads Redis commands, multibulk or inline, from a connection. It is
 // incremental (the parse state survives across reads and across errors
-// returned by the underlying reader, so no byte is parsed twice), bounded (it
-// allocates only for bytes that actually arrived, never for the lengths a
-// client announces) and iterative. Protocol errors match Redis 7.0's replies.
+// returned by the underlying reader, and input already examined is never
+// scanned again), bounded (it allocates only for bytes that actually
+// arrived, never for the lengths a client announces) and iterative.
+// Protocol errors match Redis 7.0's replies; where Redis's outcome depends on
+// how the input was split into reads (the 64 KB limits on lines), the Reader
+// behaves as Redis does when the input arrives in small pieces.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
@@ -588,7 +591,7 @@ func splitInline(line []byte, dst [][]byte) ([][]byte, bool) {
 	}
 	i := 0
 	for {
-		for i < n && isCSpace(line[i]) {
+		for i < n && rdIsSpace(line[i]) {
 			i++
 		}
 		if i >= n {
@@ -601,8 +604,8 @@ func splitInline(line []byte, dst [][]byte) ([][]byte, bool) {
 			switch {
 			case inDouble:
 				switch {
-				case c == '\\' && at(i+1) == 'x' && isHexDigit(at(i+2)) && isHexDigit(at(i+3)):
-					line[w] = hexValue(at(i+2))<<4 | hexValue(at(i+3))
+				case c == '\\' && at(i+1) == 'x' && rdIsHexDigit(at(i+2)) && rdIsHexDigit(at(i+3)):
+					line[w] = rdHexValue(at(i+2))<<4 | rdHexValue(at(i+3))
 					w++
 					i += 3
 				case c == '\\' && at(i+1) != 0:
@@ -623,7 +626,7 @@ func splitInline(line []byte, dst [][]byte) ([][]byte, bool) {
 					line[w] = e
 					w++
 				case c == '"':
-					if nx := at(i + 1); nx != 0 && !isCSpace(nx) {
+					if nx := at(i + 1); nx != 0 && !rdIsSpace(nx) {
 						return dst, false
 					}
 					done = true
@@ -640,7 +643,7 @@ func splitInline(line []byte, dst [][]byte) ([][]byte, bool) {
 					line[w] = '\''
 					w++
 				case c == '\'':
-					if nx := at(i + 1); nx != 0 && !isCSpace(nx) {
+					if nx := at(i + 1); nx != 0 && !rdIsSpace(nx) {
 						return dst, false
 					}
 					done = true
@@ -671,8 +674,8 @@ func splitInline(line []byte, dst [][]byte) ([][]byte, bool) {
 	}
 }
 
-// isCSpace is C's isspace in the "C" locale.
-func isCSpace(c byte) bool {
+// rdIsSpace is C's isspace in the "C" locale.
+func rdIsSpace(c byte) bool {
 	switch c {
 	case ' ', '\t', '\n', '\v', '\f', '\r':
 		return true
@@ -680,11 +683,11 @@ func isCSpace(c byte) bool {
 	return false
 }
 
-func isHexDigit(c byte) bool {
+func rdIsHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-func hexValue(c byte) byte {
+func rdHexValue(c byte) byte {
 	switch {
 	case c >= 'a':
 		return c - 'a' + 10

@@ -8,15 +8,15 @@ import (
 	"testing/iotest"
 )
 
-// fuzzResult is everything a Reader produced from one input.
-type fuzzResult struct {
+// rdFuzzResult is everything a Reader produced from one input.
+type rdFuzzResult struct {
 	cmds [][][]byte
 	err  error
 }
 
-// readAllBytes reads commands until an error, copying each argument.
-func readAllBytes(r *Reader) fuzzResult {
-	var res fuzzResult
+// rdReadAllBytes reads commands until an error, copying each argument.
+func rdReadAllBytes(r *Reader) rdFuzzResult {
+	var res rdFuzzResult
 	for {
 		args, err := r.ReadCommand()
 		if err != nil {
@@ -34,8 +34,8 @@ func readAllBytes(r *Reader) fuzzResult {
 	}
 }
 
-// encodeMultibulk encodes args as a RESP multibulk command.
-func encodeMultibulk(args [][]byte) []byte {
+// rdEncodeMultibulk encodes args as a RESP multibulk command.
+func rdEncodeMultibulk(args [][]byte) []byte {
 	b := []byte{'*'}
 	b = strconv.AppendInt(b, int64(len(args)), 10)
 	b = append(b, '\r', '\n')
@@ -49,7 +49,7 @@ func encodeMultibulk(args [][]byte) []byte {
 	return b
 }
 
-func equalResults(t *testing.T, what string, a, b fuzzResult) {
+func rdEqualResults(t *testing.T, what string, a, b rdFuzzResult) {
 	t.Helper()
 	if len(a.cmds) != len(b.cmds) {
 		t.Fatalf("%s: %d commands vs %d", what, len(a.cmds), len(b.cmds))
@@ -80,7 +80,7 @@ func FuzzReader(f *testing.F) {
 		limits := Limits{MaxBulkLen: 1 << 20, MaxMultibulkLen: 1 << 16}
 		whole := NewReader(bytes.NewReader(data), 0)
 		whole.SetLimits(limits)
-		want := readAllBytes(whole)
+		want := rdReadAllBytes(whole)
 		if want.err != io.EOF {
 			if _, ok := want.err.(*ProtocolError); !ok {
 				t.Fatalf("unexpected error type %T: %v", want.err, want.err)
@@ -89,15 +89,15 @@ func FuzzReader(f *testing.F) {
 
 		bytewise := NewReader(iotest.OneByteReader(bytes.NewReader(data)), 16)
 		bytewise.SetLimits(limits)
-		equalResults(t, "one-byte reads", want, readAllBytes(bytewise))
+		rdEqualResults(t, "one-byte reads", want, rdReadAllBytes(bytewise))
 
 		for i, c := range want.cmds {
-			enc := encodeMultibulk(c)
+			enc := rdEncodeMultibulk(c)
 			rr := NewReader(bytes.NewReader(enc), 16)
 			rr.SetLimits(limits)
-			got := readAllBytes(rr)
-			equalResults(t, "round trip of command "+strconv.Itoa(i),
-				fuzzResult{cmds: [][][]byte{c}, err: io.EOF}, got)
+			got := rdReadAllBytes(rr)
+			rdEqualResults(t, "round trip of command "+strconv.Itoa(i),
+				rdFuzzResult{cmds: [][][]byte{c}, err: io.EOF}, got)
 		}
 	})
 }

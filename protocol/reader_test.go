@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// mb encodes args as a multibulk command.
-func mb(args ...string) string {
+// rdMB encodes args as a multibulk command.
+func rdMB(args ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%d\r\n", len(args))
 	for _, a := range args {
@@ -26,11 +26,11 @@ func mb(args ...string) string {
 	return b.String()
 }
 
-// cmds is shorthand for a list of expected commands.
-func cmds(c ...[]string) [][]string { return c }
+// rdCmds is shorthand for a list of expected commands.
+func rdCmds(c ...[]string) [][]string { return c }
 
-// readAll reads commands until ReadCommand fails, copying each one.
-func readAll(r *Reader) ([][]string, error) {
+// rdReadAll reads commands until ReadCommand fails, copying each one.
+func rdReadAll(r *Reader) ([][]string, error) {
 	var out [][]string
 	for {
 		args, err := r.ReadCommand()
@@ -45,8 +45,8 @@ func readAll(r *Reader) ([][]string, error) {
 	}
 }
 
-// sources wraps an input in the readers each table case is run with.
-var sources = []struct {
+// rdSources wraps an input in the readers each table case is run with.
+var rdSources = []struct {
 	name string
 	size int
 	wrap func(io.Reader) io.Reader
@@ -58,21 +58,21 @@ var sources = []struct {
 	{"tinybuf-onebyte", 16, iotest.OneByteReader},
 }
 
-type readCase struct {
+type rdCase struct {
 	name    string
 	in      string
 	want    [][]string
 	wantErr string // "" means the input ends with io.EOF
 }
 
-// runCases checks every case against every source.
-func runCases(t *testing.T, cases []readCase) {
+// rdRunCases checks every case against every source.
+func rdRunCases(t *testing.T, cases []rdCase) {
 	t.Helper()
 	for _, tc := range cases {
-		for _, src := range sources {
+		for _, src := range rdSources {
 			t.Run(tc.name+"/"+src.name, func(t *testing.T) {
 				r := NewReader(src.wrap(strings.NewReader(tc.in)), src.size)
-				got, err := readAll(r)
+				got, err := rdReadAll(r)
 				require.Equal(t, tc.want, got)
 				if tc.wantErr == "" {
 					require.ErrorIs(t, err, io.EOF)
@@ -90,71 +90,71 @@ func runCases(t *testing.T, cases []readCase) {
 }
 
 func TestReaderMultibulk(t *testing.T) {
-	runCases(t, []readCase{
-		{name: "ping", in: mb("PING"), want: cmds([]string{"PING"})},
-		{name: "set", in: mb("SET", "key", "value"), want: cmds([]string{"SET", "key", "value"})},
-		{name: "empty-arg", in: mb("SET", "k", ""), want: cmds([]string{"SET", "k", ""})},
-		{name: "binary", in: mb("SET", "k", "a\r\nb\x00c\xff"), want: cmds([]string{"SET", "k", "a\r\nb\x00c\xff"})},
-		{name: "star-in-value", in: mb("ECHO", "*1\r\n$3\r\nfoo"), want: cmds([]string{"ECHO", "*1\r\n$3\r\nfoo"})},
-		{name: "value-32k", in: mb("SET", "k", strings.Repeat("v", 32<<10)), want: cmds([]string{"SET", "k", strings.Repeat("v", 32<<10)})},
-		{name: "value-100k", in: mb("SET", "k", strings.Repeat("w", 100<<10)), want: cmds([]string{"SET", "k", strings.Repeat("w", 100<<10)})},
-		{name: "many-args", in: mb(strings.Split(strings.Repeat("a,bb,ccc,", 100), ",")...),
-			want: cmds(strings.Split(strings.Repeat("a,bb,ccc,", 100), ","))},
+	rdRunCases(t, []rdCase{
+		{name: "ping", in: rdMB("PING"), want: rdCmds([]string{"PING"})},
+		{name: "set", in: rdMB("SET", "key", "value"), want: rdCmds([]string{"SET", "key", "value"})},
+		{name: "empty-arg", in: rdMB("SET", "k", ""), want: rdCmds([]string{"SET", "k", ""})},
+		{name: "binary", in: rdMB("SET", "k", "a\r\nb\x00c\xff"), want: rdCmds([]string{"SET", "k", "a\r\nb\x00c\xff"})},
+		{name: "star-in-value", in: rdMB("ECHO", "*1\r\n$3\r\nfoo"), want: rdCmds([]string{"ECHO", "*1\r\n$3\r\nfoo"})},
+		{name: "value-32k", in: rdMB("SET", "k", strings.Repeat("v", 32<<10)), want: rdCmds([]string{"SET", "k", strings.Repeat("v", 32<<10)})},
+		{name: "value-100k", in: rdMB("SET", "k", strings.Repeat("w", 100<<10)), want: rdCmds([]string{"SET", "k", strings.Repeat("w", 100<<10)})},
+		{name: "many-args", in: rdMB(strings.Split(strings.Repeat("a,bb,ccc,", 100), ",")...),
+			want: rdCmds(strings.Split(strings.Repeat("a,bb,ccc,", 100), ","))},
 		// Redis skips the two bytes after a value and the byte after a
 		// length line's '\r' without checking them.
-		{name: "crlf-unchecked", in: "*1\r\n$4\rXPINGab*1\r\n$4\r\nPING\r\n", want: cmds([]string{"PING"}, []string{"PING"})},
-		{name: "count-cr-only", in: "*1\rx$4\r\nPING\r\n", want: cmds([]string{"PING"})},
+		{name: "crlf-unchecked", in: "*1\r\n$4\rXPINGab*1\r\n$4\r\nPING\r\n", want: rdCmds([]string{"PING"}, []string{"PING"})},
+		{name: "count-cr-only", in: "*1\rx$4\r\nPING\r\n", want: rdCmds([]string{"PING"})},
 		{name: "max-bulk-len", in: "*1\r\n$536870912\r\nabc", want: nil},
-		{name: "negative-zero-padded-ok", in: "*-9223372036854775808\r\n" + mb("PING"), want: cmds([]string{"PING"})},
+		{name: "negative-zero-padded-ok", in: "*-9223372036854775808\r\n" + rdMB("PING"), want: rdCmds([]string{"PING"})},
 		{name: "partial", in: "*2\r\n$3\r\nGET\r\n$3\r\nke", want: nil},
-		{name: "partial-after-command", in: mb("PING") + "*2\r\n$3\r\nGET\r\n", want: cmds([]string{"PING"})},
+		{name: "partial-after-command", in: rdMB("PING") + "*2\r\n$3\r\nGET\r\n", want: rdCmds([]string{"PING"})},
 	})
 }
 
 func TestReaderInline(t *testing.T) {
-	runCases(t, []readCase{
-		{name: "ping-crlf", in: "PING\r\n", want: cmds([]string{"PING"})},
-		{name: "ping-lf", in: "PING\n", want: cmds([]string{"PING"})},
+	rdRunCases(t, []rdCase{
+		{name: "ping-crlf", in: "PING\r\n", want: rdCmds([]string{"PING"})},
+		{name: "ping-lf", in: "PING\n", want: rdCmds([]string{"PING"})},
 		{name: "no-newline", in: "PING", want: nil},
-		{name: "blanks", in: " \t SET\tkey   value \r\n", want: cmds([]string{"SET", "key", "value"})},
-		{name: "vt-ff-skipped-between-args", in: "\v\fGET\v\fk\r\n", want: cmds([]string{"GET\v\fk"})},
-		{name: "cr-inside-line", in: "GET a\rb\r\n", want: cmds([]string{"GET", "a", "b"})},
-		{name: "double-quotes", in: `SET "my key" "a b"` + "\r\n", want: cmds([]string{"SET", "my key", "a b"})},
+		{name: "blanks", in: " \t SET\tkey   value \r\n", want: rdCmds([]string{"SET", "key", "value"})},
+		{name: "vt-ff-skipped-between-args", in: "\v\fGET\v\fk\r\n", want: rdCmds([]string{"GET\v\fk"})},
+		{name: "cr-inside-line", in: "GET a\rb\r\n", want: rdCmds([]string{"GET", "a", "b"})},
+		{name: "double-quotes", in: `SET "my key" "a b"` + "\r\n", want: rdCmds([]string{"SET", "my key", "a b"})},
 		{name: "double-quote-escapes", in: `ECHO "\n\r\t\b\a\\\"\q\x41\x4a\x4Z"` + "\r\n",
-			want: cmds([]string{"ECHO", "\n\r\t\b\a\\\"qAJx4Z"})},
-		{name: "hex-byte", in: `ECHO "\xff\x00\x7F"` + "\n", want: cmds([]string{"ECHO", "\xff\x00\x7f"})},
-		{name: "single-quotes", in: `ECHO 'a "b" \n \'c\''` + "\r\n", want: cmds([]string{"ECHO", `a "b" \n 'c'`})},
+			want: rdCmds([]string{"ECHO", "\n\r\t\b\a\\\"qAJx4Z"})},
+		{name: "hex-byte", in: `ECHO "\xff\x00\x7F"` + "\n", want: rdCmds([]string{"ECHO", "\xff\x00\x7f"})},
+		{name: "single-quotes", in: `ECHO 'a "b" \n \'c\''` + "\r\n", want: rdCmds([]string{"ECHO", `a "b" \n 'c'`})},
 		{name: "empty-quoted", in: `SET k ""` + "\r\n" + `SET k ''` + "\r\n",
-			want: cmds([]string{"SET", "k", ""}, []string{"SET", "k", ""})},
-		{name: "quote-mid-token", in: `ECHO ab"c d"` + "\r\n", want: cmds([]string{"ECHO", "abc d"})},
-		{name: "quote-then-vt", in: "ECHO \"x\"\vy\r\n", want: cmds([]string{"ECHO", "x", "y"})},
-		{name: "quote-then-tab", in: "ECHO 'x'\ty\r\n", want: cmds([]string{"ECHO", "x", "y"})},
-		{name: "quote-then-cr", in: "ECHO \"x\"\r\n", want: cmds([]string{"ECHO", "x"})},
-		{name: "cr-in-quotes", in: "ECHO \"a\rb\"\r\n", want: cmds([]string{"ECHO", "a\rb"})},
-		{name: "non-ascii", in: "ECHO h\xc3\xa9\xff\r\n", want: cmds([]string{"ECHO", "h\xc3\xa9\xff"})},
-		{name: "lines-mixed", in: "PING\nECHO x\r\n" + mb("GET", "k") + "QUIT\n",
-			want: cmds([]string{"PING"}, []string{"ECHO", "x"}, []string{"GET", "k"}, []string{"QUIT"})},
+			want: rdCmds([]string{"SET", "k", ""}, []string{"SET", "k", ""})},
+		{name: "quote-mid-token", in: `ECHO ab"c d"` + "\r\n", want: rdCmds([]string{"ECHO", "abc d"})},
+		{name: "quote-then-vt", in: "ECHO \"x\"\vy\r\n", want: rdCmds([]string{"ECHO", "x", "y"})},
+		{name: "quote-then-tab", in: "ECHO 'x'\ty\r\n", want: rdCmds([]string{"ECHO", "x", "y"})},
+		{name: "quote-then-cr", in: "ECHO \"x\"\r\n", want: rdCmds([]string{"ECHO", "x"})},
+		{name: "cr-in-quotes", in: "ECHO \"a\rb\"\r\n", want: rdCmds([]string{"ECHO", "a\rb"})},
+		{name: "non-ascii", in: "ECHO h\xc3\xa9\xff\r\n", want: rdCmds([]string{"ECHO", "h\xc3\xa9\xff"})},
+		{name: "lines-mixed", in: "PING\nECHO x\r\n" + rdMB("GET", "k") + "QUIT\n",
+			want: rdCmds([]string{"PING"}, []string{"ECHO", "x"}, []string{"GET", "k"}, []string{"QUIT"})},
 		{name: "long-line-64k", in: "ECHO " + strings.Repeat("x", inlineMaxSize-5) + "\n",
-			want: cmds([]string{"ECHO", strings.Repeat("x", inlineMaxSize-5)})},
+			want: rdCmds([]string{"ECHO", strings.Repeat("x", inlineMaxSize-5)})},
 	})
 }
 
 func TestReaderSkipsEmptyCommands(t *testing.T) {
-	runCases(t, []readCase{
-		{name: "star-zero", in: "*0\r\n" + mb("PING"), want: cmds([]string{"PING"})},
-		{name: "star-minus-one", in: "*-1\r\n" + mb("PING"), want: cmds([]string{"PING"})},
-		{name: "star-minus-five", in: "*-5\r\n" + mb("PING"), want: cmds([]string{"PING"})},
-		{name: "empty-lines", in: "\r\n\n\r\n" + "PING\r\n", want: cmds([]string{"PING"})},
-		{name: "blank-lines", in: "  \t\r\n \n" + "PING\r\n", want: cmds([]string{"PING"})},
+	rdRunCases(t, []rdCase{
+		{name: "star-zero", in: "*0\r\n" + rdMB("PING"), want: rdCmds([]string{"PING"})},
+		{name: "star-minus-one", in: "*-1\r\n" + rdMB("PING"), want: rdCmds([]string{"PING"})},
+		{name: "star-minus-five", in: "*-5\r\n" + rdMB("PING"), want: rdCmds([]string{"PING"})},
+		{name: "empty-lines", in: "\r\n\n\r\n" + "PING\r\n", want: rdCmds([]string{"PING"})},
+		{name: "blank-lines", in: "  \t\r\n \n" + "PING\r\n", want: rdCmds([]string{"PING"})},
 		{name: "only-skipped", in: "*0\r\n*-1\r\n\r\n\n", want: nil},
-		{name: "skipped-between", in: mb("A") + "*0\r\n\r\n*-1\r\n" + mb("B"), want: cmds([]string{"A"}, []string{"B"})},
+		{name: "skipped-between", in: rdMB("A") + "*0\r\n\r\n*-1\r\n" + rdMB("B"), want: rdCmds([]string{"A"}, []string{"B"})},
 	})
 }
 
 func TestReaderProtocolErrors(t *testing.T) {
 	const p = "ERR Protocol error: "
 	big := func(n int) string { return strings.Repeat("1", n) }
-	runCases(t, []readCase{
+	rdRunCases(t, []rdCase{
 		{name: "mbulk-not-number", in: "*abc\r\n", wantErr: p + "invalid multibulk length"},
 		{name: "mbulk-empty", in: "*\r\n", wantErr: p + "invalid multibulk length"},
 		{name: "mbulk-leading-zero", in: "*01\r\n", wantErr: p + "invalid multibulk length"},
@@ -166,7 +166,7 @@ func TestReaderProtocolErrors(t *testing.T) {
 		{name: "mbulk-21-bytes", in: "*-000000000000000000001\r\n", wantErr: p + "invalid multibulk length"},
 		{name: "mbulk-over-limit", in: "*1048577\r\n", wantErr: p + "invalid multibulk length"},
 		{name: "mbulk-lf-only", in: "*1\n$4\r\nPING\r\n", wantErr: p + "invalid multibulk length"},
-		{name: "mbulk-after-command", in: "PING\r\n*x\r\n", want: cmds([]string{"PING"}), wantErr: p + "invalid multibulk length"},
+		{name: "mbulk-after-command", in: "PING\r\n*x\r\n", want: rdCmds([]string{"PING"}), wantErr: p + "invalid multibulk length"},
 		{name: "bulk-not-number", in: "*1\r\n$abc\r\n", wantErr: p + "invalid bulk length"},
 		{name: "bulk-empty", in: "*1\r\n$\r\n", wantErr: p + "invalid bulk length"},
 		{name: "bulk-negative", in: "*1\r\n$-1\r\n", wantErr: p + "invalid bulk length"},
@@ -186,7 +186,7 @@ func TestReaderProtocolErrors(t *testing.T) {
 		{name: "escaped-close", in: "ECHO \"a\\\"\r\n", wantErr: p + "unbalanced quotes in request"},
 		{name: "backslash-at-end", in: "ECHO \"a\\\r\n", wantErr: p + "unbalanced quotes in request"},
 		{name: "mid-token-open", in: "ECHO a\"b\r\n", wantErr: p + "unbalanced quotes in request"},
-		{name: "inline-after-commands", in: mb("PING") + "PING\r\n\"x\r\n", want: cmds([]string{"PING"}, []string{"PING"}),
+		{name: "inline-after-commands", in: rdMB("PING") + "PING\r\n\"x\r\n", want: rdCmds([]string{"PING"}, []string{"PING"}),
 			wantErr: p + "unbalanced quotes in request"},
 		{name: "too-big-inline", in: strings.Repeat("x", inlineMaxSize+1), wantErr: p + "too big inline request"},
 		{name: "too-big-inline-newline-late", in: strings.Repeat("x", inlineMaxSize+1) + "\n", wantErr: p + "too big inline request"},
@@ -203,14 +203,14 @@ func TestReaderProtocolErrors(t *testing.T) {
 func TestReaderNULBeforeLineEnd(t *testing.T) {
 	const p = "ERR Protocol error: "
 	pad := strings.Repeat("PING\r\n", inlineMaxSize/6+1)
-	runCases(t, []readCase{
+	rdRunCases(t, []rdCase{
 		{name: "inline-waits", in: "PING a\x00b\r\nPING\r\n", want: nil},
 		{name: "inline-fails", in: "PING a\x00b\r\n" + pad, wantErr: p + "too big inline request"},
-		{name: "inline-after-command", in: "PING\r\nx\x00\n" + pad, want: cmds([]string{"PING"}), wantErr: p + "too big inline request"},
-		{name: "count-waits", in: "*1\x00\r\n" + mb("PING"), want: nil},
+		{name: "inline-after-command", in: "PING\r\nx\x00\n" + pad, want: rdCmds([]string{"PING"}), wantErr: p + "too big inline request"},
+		{name: "count-waits", in: "*1\x00\r\n" + rdMB("PING"), want: nil},
 		{name: "count-fails", in: "*1\x00\r\n" + pad, wantErr: p + "too big mbulk count string"},
 		{name: "bulk-count-fails", in: "*1\r\n$4\x00\r\n" + pad, wantErr: p + "too big bulk count string"},
-		{name: "nul-in-value-fine", in: mb("ECHO", "\x00") + "*1\r\n$1\r\n\x00\r\n", want: cmds([]string{"ECHO", "\x00"}, []string{"\x00"})},
+		{name: "nul-in-value-fine", in: rdMB("ECHO", "\x00") + "*1\r\n$1\r\n\x00\r\n", want: rdCmds([]string{"ECHO", "\x00"}, []string{"\x00"})},
 	})
 }
 
@@ -226,31 +226,31 @@ func TestReaderLimits(t *testing.T) {
 		want    [][]string
 		wantErr string
 	}{
-		{name: "bulk-at-limit", limits: small, in: mb("GET", "12345"), want: cmds([]string{"GET", "12345"})},
-		{name: "bulk-over-limit", limits: small, in: mb("GET", "123456"), wantErr: p + "invalid bulk length"},
-		{name: "count-at-limit", limits: small, in: mb("A", "B", "C"), want: cmds([]string{"A", "B", "C"})},
-		{name: "count-over-limit", limits: small, in: mb("A", "B", "C", "D"), wantErr: p + "invalid multibulk length"},
-		{name: "count-over-limit-inline-ok", limits: small, in: "A B C D E\r\n", want: cmds([]string{"A", "B", "C", "D", "E"})},
-		{name: "zero-means-default", limits: Limits{}, in: mb("SET", "k", strings.Repeat("x", 100)), want: cmds([]string{"SET", "k", strings.Repeat("x", 100)})},
+		{name: "bulk-at-limit", limits: small, in: rdMB("GET", "12345"), want: rdCmds([]string{"GET", "12345"})},
+		{name: "bulk-over-limit", limits: small, in: rdMB("GET", "123456"), wantErr: p + "invalid bulk length"},
+		{name: "count-at-limit", limits: small, in: rdMB("A", "B", "C"), want: rdCmds([]string{"A", "B", "C"})},
+		{name: "count-over-limit", limits: small, in: rdMB("A", "B", "C", "D"), wantErr: p + "invalid multibulk length"},
+		{name: "count-over-limit-inline-ok", limits: small, in: "A B C D E\r\n", want: rdCmds([]string{"A", "B", "C", "D", "E"})},
+		{name: "zero-means-default", limits: Limits{}, in: rdMB("SET", "k", strings.Repeat("x", 100)), want: rdCmds([]string{"SET", "k", strings.Repeat("x", 100)})},
 		{name: "default-count-limit", limits: DefaultLimits(), in: "*1048576\r\n", want: nil},
 		{name: "default-count-over", limits: DefaultLimits(), in: "*1048577\r\n", wantErr: p + "invalid multibulk length"},
 		{name: "int-max-cap", limits: Limits{MaxMultibulkLen: 1 << 40}, in: "*2147483648\r\n", wantErr: p + "invalid multibulk length"},
-		{name: "unauth-10-args", limits: unauth, in: mb("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
-			want: cmds([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"})},
+		{name: "unauth-10-args", limits: unauth, in: rdMB("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
+			want: rdCmds([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"})},
 		{name: "unauth-11-args", limits: unauth, in: "*11\r\n", wantErr: p + "unauthenticated multibulk length"},
 		{name: "unauth-invalid-first", limits: unauth, in: "*2147483648\r\n", wantErr: p + "invalid multibulk length"},
-		{name: "unauth-negative-count", limits: unauth, in: "*-1\r\n" + mb("AUTH", "pw"), want: cmds([]string{"AUTH", "pw"})},
-		{name: "unauth-16384", limits: unauth, in: mb("SET", "k", strings.Repeat("x", 16384)), want: cmds([]string{"SET", "k", strings.Repeat("x", 16384)})},
+		{name: "unauth-negative-count", limits: unauth, in: "*-1\r\n" + rdMB("AUTH", "pw"), want: rdCmds([]string{"AUTH", "pw"})},
+		{name: "unauth-16384", limits: unauth, in: rdMB("SET", "k", strings.Repeat("x", 16384)), want: rdCmds([]string{"SET", "k", strings.Repeat("x", 16384)})},
 		{name: "unauth-16385", limits: unauth, in: "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$16385\r\n", wantErr: p + "unauthenticated bulk length"},
 		{name: "unauth-invalid-bulk-first", limits: Limits{MaxBulkLen: 100, Unauthenticated: true}, in: "*1\r\n$20000\r\n", wantErr: p + "invalid bulk length"},
 		{name: "unauth-inline-unlimited", limits: unauth, in: "A 2 3 4 5 6 7 8 9 10 11 " + strings.Repeat("x", 20000) + "\r\n",
-			want: cmds([]string{"A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", strings.Repeat("x", 20000)})},
+			want: rdCmds([]string{"A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", strings.Repeat("x", 20000)})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := NewReader(strings.NewReader(tc.in), 0)
 			r.SetLimits(tc.limits)
-			got, err := readAll(r)
+			got, err := rdReadAll(r)
 			require.Equal(t, tc.want, got)
 			if tc.wantErr == "" {
 				require.ErrorIs(t, err, io.EOF)
@@ -262,7 +262,7 @@ func TestReaderLimits(t *testing.T) {
 }
 
 func TestReaderSetLimitsBetweenCommands(t *testing.T) {
-	in := mb("AUTH", "pw") + mb("SET", "k", strings.Repeat("x", 20000)) + "*11\r\n"
+	in := rdMB("AUTH", "pw") + rdMB("SET", "k", strings.Repeat("x", 20000)) + "*11\r\n"
 	r := NewReader(strings.NewReader(in), 0)
 	l := DefaultLimits()
 	l.Unauthenticated = true
@@ -285,17 +285,17 @@ func TestReaderPipelining(t *testing.T) {
 	for i := range 500 {
 		k := "key:" + strconv.Itoa(i)
 		v := strings.Repeat(string(rune('a'+i%26)), i%300)
-		in.WriteString(mb("SET", k, v))
+		in.WriteString(rdMB("SET", k, v))
 		want = append(want, []string{"SET", k, v})
 		if i%7 == 0 {
 			in.WriteString("GET " + k + "\r\n")
 			want = append(want, []string{"GET", k})
 		}
 	}
-	for _, src := range sources {
+	for _, src := range rdSources {
 		t.Run(src.name, func(t *testing.T) {
 			r := NewReader(src.wrap(strings.NewReader(in.String())), src.size)
-			got, err := readAll(r)
+			got, err := rdReadAll(r)
 			require.ErrorIs(t, err, io.EOF)
 			require.Equal(t, want, got)
 		})
@@ -303,13 +303,13 @@ func TestReaderPipelining(t *testing.T) {
 }
 
 func TestReaderBuffered(t *testing.T) {
-	in := mb("SET", "a", "1") + "PING\r\n" + "*2\r\n$3\r\nGET"
+	in := rdMB("SET", "a", "1") + "PING\r\n" + "*2\r\n$3\r\nGET"
 	r := NewReader(strings.NewReader(in), 0)
 	require.Equal(t, 0, r.Buffered())
 	args, err := r.ReadCommand()
 	require.NoError(t, err)
 	require.Equal(t, "SET", string(args[0]))
-	require.Equal(t, len(in)-len(mb("SET", "a", "1")), r.Buffered())
+	require.Equal(t, len(in)-len(rdMB("SET", "a", "1")), r.Buffered())
 	_, err = r.ReadCommand()
 	require.NoError(t, err)
 	require.Equal(t, len("*2\r\n$3\r\nGET"), r.Buffered(), "a partial command is pending")
@@ -324,7 +324,7 @@ func TestReaderBuffered(t *testing.T) {
 
 // Arguments are capped: appending to one must not overwrite the next.
 func TestReaderArgsCapped(t *testing.T) {
-	for _, in := range []string{mb("SET", "k", "v"), "SET k v\r\n"} {
+	for _, in := range []string{rdMB("SET", "k", "v"), "SET k v\r\n"} {
 		r := NewReader(strings.NewReader(in), 0)
 		args, err := r.ReadCommand()
 		require.NoError(t, err)
@@ -336,15 +336,15 @@ func TestReaderArgsCapped(t *testing.T) {
 	}
 }
 
-// scriptReader returns canned results, one per Read call.
-type scriptReader struct {
+// rdScriptReader returns canned results, one per Read call.
+type rdScriptReader struct {
 	steps []struct {
 		data string
 		err  error
 	}
 }
 
-func (s *scriptReader) Read(p []byte) (int, error) {
+func (s *rdScriptReader) Read(p []byte) (int, error) {
 	if len(s.steps) == 0 {
 		return 0, io.EOF
 	}
@@ -358,7 +358,7 @@ func (s *scriptReader) Read(p []byte) (int, error) {
 	return n, st.err
 }
 
-func (s *scriptReader) add(data string, err error) *scriptReader {
+func (s *rdScriptReader) add(data string, err error) *rdScriptReader {
 	s.steps = append(s.steps, struct {
 		data string
 		err  error
@@ -374,22 +374,22 @@ func TestReaderReadErrors(t *testing.T) {
 	})
 	t.Run("error-with-data-delivered-after-commands", func(t *testing.T) {
 		boom := errors.New("boom")
-		r := NewReader(new(scriptReader).add("PING\r\nECHO x\r\n*1", boom), 0)
-		got, err := readAll(r)
-		require.Equal(t, cmds([]string{"PING"}, []string{"ECHO", "x"}), got)
+		r := NewReader(new(rdScriptReader).add("PING\r\nECHO x\r\n*1", boom), 0)
+		got, err := rdReadAll(r)
+		require.Equal(t, rdCmds([]string{"PING"}, []string{"ECHO", "x"}), got)
 		require.Equal(t, boom, err)
 	})
 	t.Run("data-err-reader", func(t *testing.T) {
-		r := NewReader(iotest.DataErrReader(strings.NewReader(mb("PING"))), 0)
-		got, err := readAll(r)
-		require.Equal(t, cmds([]string{"PING"}), got)
+		r := NewReader(iotest.DataErrReader(strings.NewReader(rdMB("PING"))), 0)
+		got, err := rdReadAll(r)
+		require.Equal(t, rdCmds([]string{"PING"}), got)
 		require.Equal(t, io.EOF, err)
 	})
 	t.Run("timeout-then-resume", func(t *testing.T) {
 		// Every kind of partial state survives an error from the reader.
-		full := mb("SET", "key", strings.Repeat("v", 40000)) + "ECHO \"a b\"\r\n"
+		full := rdMB("SET", "key", strings.Repeat("v", 40000)) + "ECHO \"a b\"\r\n"
 		for cut := 1; cut < len(full); cut += 997 {
-			sr := new(scriptReader).add(full[:cut], nil).add("", iotest.ErrTimeout).add(full[cut:], nil)
+			sr := new(rdScriptReader).add(full[:cut], nil).add("", iotest.ErrTimeout).add(full[cut:], nil)
 			r := NewReader(sr, 64)
 			var got [][]string
 			timeouts := 0
@@ -410,12 +410,12 @@ func TestReaderReadErrors(t *testing.T) {
 				got = append(got, c)
 			}
 			require.Equal(t, 1, timeouts)
-			require.Equal(t, cmds([]string{"SET", "key", strings.Repeat("v", 40000)}, []string{"ECHO", "a b"}), got, "cut %d", cut)
+			require.Equal(t, rdCmds([]string{"SET", "key", strings.Repeat("v", 40000)}, []string{"ECHO", "a b"}), got, "cut %d", cut)
 		}
 	})
 	t.Run("no-progress", func(t *testing.T) {
-		r := NewReader(new(scriptReader).add("", nil), 0)
-		sr := r.rd.(*scriptReader)
+		r := NewReader(new(rdScriptReader).add("", nil), 0)
+		sr := r.rd.(*rdScriptReader)
 		for range 200 {
 			sr.add("", nil)
 		}
@@ -423,24 +423,24 @@ func TestReaderReadErrors(t *testing.T) {
 		require.Equal(t, io.ErrNoProgress, err)
 	})
 	t.Run("invalid-count", func(t *testing.T) {
-		r := NewReader(badReader{}, 0)
+		r := NewReader(rdBadReader{}, 0)
 		_, err := r.ReadCommand()
 		require.Error(t, err)
 	})
 }
 
-type badReader struct{}
+type rdBadReader struct{}
 
-func (badReader) Read(p []byte) (int, error) { return len(p) + 1, nil }
+func (rdBadReader) Read(p []byte) (int, error) { return len(p) + 1, nil }
 
-// chunkReader returns random-sized pieces of data.
-type chunkReader struct {
+// rdChunkReader returns random-sized pieces of data.
+type rdChunkReader struct {
 	data []byte
 	rng  *rand.Rand
 	max  int
 }
 
-func (c *chunkReader) Read(p []byte) (int, error) {
+func (c *rdChunkReader) Read(p []byte) (int, error) {
 	if len(c.data) == 0 {
 		return 0, io.EOF
 	}
@@ -491,7 +491,7 @@ func TestReaderRandomized(t *testing.T) {
 				}
 				w = append(w, string(b))
 			}
-			in = append(in, mb(w...)...)
+			in = append(in, rdMB(w...)...)
 			want = append(want, w)
 		}
 		for _, size := range []int{16, 100, 4096, 16 << 10} {
@@ -499,8 +499,8 @@ func TestReaderRandomized(t *testing.T) {
 			if len(in) > 100000 {
 				maxChunk = max(maxChunk, 1000) // keep the test fast
 			}
-			r := NewReader(&chunkReader{data: in, rng: rng, max: maxChunk}, size)
-			got, err := readAll(r)
+			r := NewReader(&rdChunkReader{data: in, rng: rng, max: maxChunk}, size)
+			got, err := rdReadAll(r)
 			require.ErrorIs(t, err, io.EOF)
 			require.Equal(t, len(want), len(got), "iter %d size %d", iter, size)
 			for i := range want {
@@ -531,13 +531,13 @@ func TestReaderNoUpfrontAllocation(t *testing.T) {
 	}
 }
 
-// cycleReader yields the same bytes forever, a copy per Read.
-type cycleReader struct {
+// rdCycleReader yields the same bytes forever, a copy per Read.
+type rdCycleReader struct {
 	data []byte
 	off  int
 }
 
-func (c *cycleReader) Read(p []byte) (int, error) {
+func (c *rdCycleReader) Read(p []byte) (int, error) {
 	n := 0
 	for n < len(p) {
 		k := copy(p[n:], c.data[c.off:])
@@ -553,13 +553,13 @@ func TestReaderSteadyStateAllocs(t *testing.T) {
 	}
 	var stream []byte
 	for i := range 97 { // a length that does not divide the buffer size
-		stream = append(stream, mb("SET", "key:"+strconv.Itoa(i), strings.Repeat("v", 10+i))...)
+		stream = append(stream, rdMB("SET", "key:"+strconv.Itoa(i), strings.Repeat("v", 10+i))...)
 		if i%10 == 0 {
 			stream = append(stream, "GET key:"+strconv.Itoa(i)+"\r\n"...)
 		}
 	}
 	for _, size := range []int{4096, 16 << 10} {
-		r := NewReader(&cycleReader{data: stream}, size)
+		r := NewReader(&rdCycleReader{data: stream}, size)
 		for range 10000 { // warm up
 			_, err := r.ReadCommand()
 			require.NoError(t, err)
@@ -576,9 +576,9 @@ func TestReaderSteadyStateAllocs(t *testing.T) {
 	}
 }
 
-// genReader serves a generated stream in pieces of at most chunk bytes,
+// rdGenReader serves a generated stream in pieces of at most chunk bytes,
 // calling hook every 256 reads.
-type genReader struct {
+type rdGenReader struct {
 	chunk int
 	gen   func(dst []byte) ([]byte, bool) // appends the next part; false at the end
 	buf   []byte
@@ -588,7 +588,7 @@ type genReader struct {
 	reads int
 }
 
-func (g *genReader) Read(p []byte) (int, error) {
+func (g *rdGenReader) Read(p []byte) (int, error) {
 	for g.off == len(g.buf) {
 		if g.done {
 			return 0, io.EOF
@@ -607,19 +607,19 @@ func (g *genReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// memPeak samples the heap to find its peak above a baseline.
-type memPeak struct {
+// rdMemPeak samples the heap to find its peak above a baseline.
+type rdMemPeak struct {
 	base, peak, stackBase, stackPeak uint64
 }
 
-func newMemPeak() *memPeak {
+func rdNewMemPeak() *rdMemPeak {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return &memPeak{base: m.HeapAlloc, peak: m.HeapAlloc, stackBase: m.StackInuse, stackPeak: m.StackInuse}
+	return &rdMemPeak{base: m.HeapAlloc, peak: m.HeapAlloc, stackBase: m.StackInuse, stackPeak: m.StackInuse}
 }
 
-func (p *memPeak) sample() {
+func (p *rdMemPeak) sample() {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	p.peak = max(p.peak, m.HeapAlloc)
@@ -627,7 +627,7 @@ func (p *memPeak) sample() {
 }
 
 // live returns the heap in use above the baseline after a collection.
-func (p *memPeak) live() uint64 {
+func (p *rdMemPeak) live() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
@@ -637,7 +637,7 @@ func (p *memPeak) live() uint64 {
 	return m.HeapAlloc - p.base
 }
 
-const mib = 1 << 20
+const rdMiB = 1 << 20
 
 func TestReaderMillionArgs(t *testing.T) {
 	if testing.Short() {
@@ -652,12 +652,12 @@ func TestReaderMillionArgs(t *testing.T) {
 		stream = fmt.Appendf(stream, "$%d\r\nv%09d\r\n", argLen, i)
 	}
 	src := bytes.NewReader(stream)
-	g := &genReader{chunk: 1024, gen: func(dst []byte) ([]byte, bool) {
+	g := &rdGenReader{chunk: 1024, gen: func(dst []byte) ([]byte, bool) {
 		k, _ := src.Read(dst[:cap(dst)])
 		return dst[:k], src.Len() > 0
 	}, buf: make([]byte, 0, 64<<10)}
 	payload := len(stream)
-	mp := newMemPeak()
+	mp := rdNewMemPeak()
 	g.hook = mp.sample
 	r := NewReader(g, 16<<10)
 	start := time.Now()
@@ -672,7 +672,7 @@ func TestReaderMillionArgs(t *testing.T) {
 	}
 	header := uint64(n * 24) // the [][]byte result itself
 	t.Logf("1M args: payload %.1f MiB in 1 KiB reads, time %v, peak heap +%.1f MiB, live after +%.1f MiB (of which [][]byte headers %.1f MiB)",
-		float64(payload)/mib, elapsed, float64(mp.peak-mp.base)/mib, float64(live)/mib, float64(header)/mib)
+		float64(payload)/rdMiB, elapsed, float64(mp.peak-mp.base)/rdMiB, float64(live)/rdMiB, float64(header)/rdMiB)
 	// Values plus the result's slice headers, at most about twice over.
 	require.Less(t, mp.peak-mp.base, 2*(uint64(payload)+header))
 	// Linear: bytes searched plus bytes copied stay proportional to the input.
@@ -687,10 +687,10 @@ func TestReaderHundredMBValue(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large input")
 	}
-	const size = 100 * mib
+	const size = 100 * rdMiB
 	header := fmt.Sprintf("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$%d\r\n", size)
 	sent := -1
-	g := &genReader{chunk: 1024, gen: func(dst []byte) ([]byte, bool) {
+	g := &rdGenReader{chunk: 1024, gen: func(dst []byte) ([]byte, bool) {
 		switch {
 		case sent < 0:
 			sent = 0
@@ -703,10 +703,10 @@ func TestReaderHundredMBValue(t *testing.T) {
 			sent += k
 			return dst, true
 		default:
-			return append(dst, "\r\n"+mb("GET", "big")...), false
+			return append(dst, "\r\n"+rdMB("GET", "big")...), false
 		}
 	}}
-	mp := newMemPeak()
+	mp := rdNewMemPeak()
 	g.hook = mp.sample
 	r := NewReader(g, 16<<10)
 	start := time.Now()
@@ -720,7 +720,7 @@ func TestReaderHundredMBValue(t *testing.T) {
 	require.Equal(t, size, bytes.Count(args[2], []byte{'x'}))
 	live := mp.live()
 	t.Logf("100 MiB value: %d reads of 1 KiB, time %v, peak heap +%.1f MiB, live after +%.1f MiB",
-		g.reads, elapsed, float64(mp.peak-mp.base)/mib, float64(live)/mib)
+		g.reads, elapsed, float64(mp.peak-mp.base)/rdMiB, float64(live)/rdMiB)
 	require.Less(t, mp.peak-mp.base, uint64(2.5*size))
 	t.Logf("100 MiB value: parser work %.2f bytes per input byte", float64(r.work)/size)
 	require.Less(t, r.work, int64(2*size))
@@ -734,12 +734,12 @@ func TestReaderHundredMBValue(t *testing.T) {
 // million reads) completes without the goroutine stack growing.
 func TestReaderStackDoesNotGrow(t *testing.T) {
 	const size = 1 << 20
-	in := []byte(mb("SET", "k", strings.Repeat("z", size)) + "ECHO " + strings.Repeat("y", 60000) + "\r\n")
+	in := []byte(rdMB("SET", "k", strings.Repeat("z", size)) + "ECHO " + strings.Repeat("y", 60000) + "\r\n")
 	var depth, maxDepth int
 	var stackBuf [64 << 10]byte
 	reads := 0
 	src := iotest.OneByteReader(bytes.NewReader(in))
-	hooked := readerFunc(func(p []byte) (int, error) {
+	hooked := rdReaderFunc(func(p []byte) (int, error) {
 		reads++
 		if reads%4096 == 0 {
 			// The length of our own goroutine's trace grows with its depth.
@@ -748,7 +748,7 @@ func TestReaderStackDoesNotGrow(t *testing.T) {
 		}
 		return src.Read(p)
 	})
-	mp := newMemPeak()
+	mp := rdNewMemPeak()
 	r := NewReader(hooked, 16<<10)
 	args, err := r.ReadCommand()
 	require.NoError(t, err)
@@ -763,9 +763,9 @@ func TestReaderStackDoesNotGrow(t *testing.T) {
 	require.Less(t, mp.stackPeak-mp.stackBase, uint64(256<<10))
 }
 
-type readerFunc func([]byte) (int, error)
+type rdReaderFunc func([]byte) (int, error)
 
-func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+func (f rdReaderFunc) Read(p []byte) (int, error) { return f(p) }
 
 func TestParseLength(t *testing.T) {
 	tests := []struct {
@@ -813,7 +813,7 @@ func TestProtocolErrorText(t *testing.T) {
 // once no input is pending, and commands larger than the buffer do not grow
 // it.
 func TestReaderBufferSize(t *testing.T) {
-	in := "ECHO " + strings.Repeat("x", 65530) + "\r\n" + mb("SET", "k", strings.Repeat("v", 20000)) + "PING\r\n"
+	in := "ECHO " + strings.Repeat("x", 65530) + "\r\n" + rdMB("SET", "k", strings.Repeat("v", 20000)) + "PING\r\n"
 	r := NewReader(strings.NewReader(in), 1024)
 	args, err := r.ReadCommand()
 	require.NoError(t, err)
@@ -835,9 +835,9 @@ func TestReaderBufferSize(t *testing.T) {
 	for i := range args200 {
 		args200[i] = strings.Repeat(string(rune('a'+i%26)), 100)
 	}
-	r = NewReader(iotest.HalfReader(strings.NewReader(mb(args200...))), 256)
-	got, err := readAll(r)
+	r = NewReader(iotest.HalfReader(strings.NewReader(rdMB(args200...))), 256)
+	got, err := rdReadAll(r)
 	require.ErrorIs(t, err, io.EOF)
-	require.Equal(t, cmds(args200), got)
+	require.Equal(t, rdCmds(args200), got)
 	require.Equal(t, 256, len(r.buf))
 }
