@@ -7,28 +7,38 @@ import (
 	"github.com/carmine-db/carmine/store"
 )
 
+// bitfieldOperation is one operation of BITFIELD.
+const bitfieldOperation = "GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] " +
+	"<SET encoding offset value:integer | INCRBY encoding offset increment>"
+
 var bitmapCommands = []*Command{
 	{Name: "setbit", Arity: 4, Flags: FlagWrite | FlagDenyOOM, Group: GroupBitmap,
 		FirstKey: 1, LastKey: 1, Step: 1, Run: setbitCommand,
-		Summary: "Set or clear one bit of a string, growing it as needed", Since: "2.2.0"},
+		Summary: "Set or clear one bit of a string, growing it as needed", Since: "2.2.0",
+		Syntax: "key offset value:integer"},
 	{Name: "getbit", Arity: 3, Flags: FlagReadOnly | FlagFast, Group: GroupBitmap,
 		FirstKey: 1, LastKey: 1, Step: 1, Run: getbitCommand,
-		Summary: "Read one bit of a string", Since: "2.2.0"},
+		Summary: "Read one bit of a string", Since: "2.2.0", Syntax: "key offset"},
 	{Name: "bitcount", Arity: -2, Flags: FlagReadOnly, Group: GroupBitmap,
 		FirstKey: 1, LastKey: 1, Step: 1, Run: bitcountCommand,
-		Summary: "Count the set bits of a string or of a range of it", Since: "2.6.0"},
+		Summary: "Count the set bits of a string or of a range of it", Since: "2.6.0",
+		Syntax: "key [start end [BYTE | BIT]]"},
 	{Name: "bitpos", Arity: -3, Flags: FlagReadOnly, Group: GroupBitmap,
 		FirstKey: 1, LastKey: 1, Step: 1, Run: bitposCommand,
-		Summary: "Find the first set or clear bit of a string", Since: "2.8.7"},
+		Summary: "Find the first set or clear bit of a string", Since: "2.8.7",
+		Syntax: "key bit [start [end [BYTE | BIT]]]"},
 	{Name: "bitop", Arity: -4, Flags: FlagWrite | FlagDenyOOM, Group: GroupBitmap,
 		FirstKey: 2, LastKey: -1, Step: 1, Run: bitopCommand,
-		Summary: "Store the bitwise AND, OR, XOR or NOT of strings", Since: "2.6.0"},
+		Summary: "Store the bitwise AND, OR, XOR or NOT of strings", Since: "2.6.0",
+		Syntax: "operation destkey key [key ...]"},
 	{Name: "bitfield", Arity: -2, Flags: FlagWrite | FlagDenyOOM, Group: GroupBitmap,
 		FirstKey: 1, LastKey: 1, Step: 1, Run: bitfieldCommand,
-		Summary: "Read, write and increment integer fields of a string", Since: "3.2.0"},
+		Summary: "Read, write and increment integer fields of a string", Since: "3.2.0",
+		Syntax: "key [" + bitfieldOperation + " [" + bitfieldOperation + " ...]]"},
 	{Name: "bitfield_ro", Arity: -2, Flags: FlagReadOnly | FlagFast, Group: GroupBitmap,
 		FirstKey: 1, LastKey: 1, Step: 1, Run: bitfieldroCommand,
-		Summary: "Read integer fields of a string (BITFIELD restricted to GET)", Since: "6.0.0"},
+		Summary: "Read integer fields of a string (BITFIELD restricted to GET)", Since: "6.0.0",
+		Syntax: "key [GET encoding offset [GET encoding offset ...]]"},
 }
 
 // cString cuts b at its first NUL byte. Redis parses bit offsets, field

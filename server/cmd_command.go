@@ -22,17 +22,21 @@ var commandCommands = []*Command{
 				Summary: "Returns the number of commands.", Since: "2.8.13", Run: commandCountCommand},
 			{Name: "command|docs", Arity: -2, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
 				Tips:    []string{"nondeterministic_output_order"},
-				Summary: "Returns documentation about commands.", Since: "7.0.0", Run: commandDocsCommand},
+				Summary: "Returns documentation about commands.", Since: "7.0.0",
+				Syntax: "[command-name [command-name ...]]", Run: commandDocsCommand},
 			{Name: "command|getkeys", Arity: -4, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
-				Summary: "Extracts the key names from an arbitrary command.", Since: "2.8.13", Run: commandGetKeysCommand},
+				Summary: "Extracts the key names from an arbitrary command.", Since: "2.8.13",
+				Syntax: "command [arg [arg ...]]", Run: commandGetKeysCommand},
 			{Name: "command|help", Arity: 2, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
 				Summary: "Lists the COMMAND subcommands.", Since: "5.0.0", Run: commandHelpCommand},
 			{Name: "command|info", Arity: -2, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
 				Tips:    []string{"nondeterministic_output_order"},
-				Summary: "Returns details about one, several or all commands.", Since: "2.8.13", Run: commandInfoCommand},
+				Summary: "Returns details about one, several or all commands.", Since: "2.8.13",
+				Syntax: "[command-name [command-name ...]]", Run: commandInfoCommand},
 			{Name: "command|list", Arity: -2, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
 				Tips:    []string{"nondeterministic_output_order"},
-				Summary: "Returns the names of the commands, optionally filtered.", Since: "7.0.0", Run: commandListCommand},
+				Summary: "Returns the names of the commands, optionally filtered.", Since: "7.0.0",
+				Syntax: "[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]", Run: commandListCommand},
 		}},
 }
 
@@ -120,9 +124,10 @@ func commandInfoEntry(c *Conn, cmd *Command) {
 
 // COMMAND DOCS [command-name ...]
 //
-// Each command maps to its summary, since and group, and to its
-// subcommands' documentation when it has any. Unknown names are left out.
-// Carmine does not keep complexity, history or argument descriptions.
+// Each command maps to its summary, since and group, its arguments (the
+// tree parsed from the row's Syntax, which redis-cli turns into input
+// hints), and its subcommands' documentation when it has any. Unknown
+// names are left out. Carmine does not keep complexity or history.
 func commandDocsCommand(c *Conn, args [][]byte) {
 	var cmds []*Command
 	if len(args) == 2 {
@@ -144,6 +149,9 @@ func commandDocsCommand(c *Conn, args [][]byte) {
 func commandDocsEntry(c *Conn, cmd *Command) {
 	w := c.reply
 	n := 3
+	if len(cmd.args) > 0 {
+		n++
+	}
 	if len(cmd.Subs) > 0 {
 		n++
 	}
@@ -154,6 +162,10 @@ func commandDocsEntry(c *Conn, cmd *Command) {
 	w.BulkString(cmd.Since)
 	w.BulkString("group")
 	w.BulkString(cmd.Group.String())
+	if len(cmd.args) > 0 {
+		w.BulkString("arguments")
+		writeDocArgs(c, cmd.args)
+	}
 	if len(cmd.Subs) > 0 {
 		w.BulkString("subcommands")
 		w.Map(len(cmd.Subs))

@@ -20,10 +20,12 @@ var serverCommands = []*Command{
 		Summary: "A container for the configuration commands.", Since: "2.0.0",
 		Subs: []*Command{
 			{Name: "config|get", Arity: -3, Flags: adminFlags, Group: GroupServer,
-				Summary: "Returns the values of the parameters matching the patterns.", Since: "2.0.0", Run: configGetCommand},
+				Summary: "Returns the values of the parameters matching the patterns.", Since: "2.0.0",
+				Syntax: "parameter [parameter ...]", Run: configGetCommand},
 			{Name: "config|set", Arity: -4, Flags: adminFlags, Group: GroupServer,
 				Tips:    []string{"request_policy:all_nodes", "response_policy:all_succeeded"},
-				Summary: "Sets parameters, all of them or none.", Since: "2.0.0", Run: configSetCommand},
+				Summary: "Sets parameters, all of them or none.", Since: "2.0.0",
+				Syntax: "parameter value [parameter value ...]", Run: configSetCommand},
 			{Name: "config|resetstat", Arity: 2, Flags: adminFlags, Group: GroupServer,
 				Summary: "Zeroes the statistics INFO reports.", Since: "2.0.0", Run: configResetStatCommand},
 			{Name: "config|rewrite", Arity: 2, Flags: adminFlags, Group: GroupServer,
@@ -33,7 +35,8 @@ var serverCommands = []*Command{
 		}},
 	{Name: "info", Arity: -1, Flags: FlagLoading | FlagStale, Group: GroupServer, ACL: ACLDangerous,
 		Tips:    []string{"nondeterministic_output", "request_policy:all_shards", "response_policy:special"},
-		Summary: "Returns information and statistics about the server.", Since: "1.0.0", Run: infoCommand},
+		Summary: "Returns information and statistics about the server.", Since: "1.0.0",
+		Syntax: "[section [section ...]]", Run: infoCommand},
 	{Name: "time", Arity: 1, Flags: FlagLoading | FlagStale | FlagFast, Group: GroupServer,
 		Tips:    []string{"nondeterministic_output"},
 		Summary: "Returns the server's clock.", Since: "2.6.0", Run: timeCommand},
@@ -41,9 +44,9 @@ var serverCommands = []*Command{
 		Tips:    []string{"nondeterministic_output"},
 		Summary: "Returns the Unix time of the last successful save.", Since: "1.0.0", Run: lastsaveCommand},
 	{Name: "shutdown", Arity: -1, Flags: adminFlags | FlagNoMulti | FlagAllowBusy, Group: GroupServer,
-		Summary: "Stops the server.", Since: "1.0.0", Run: shutdownCommand},
+		Summary: "Stops the server.", Since: "1.0.0", Syntax: "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]", Run: shutdownCommand},
 	{Name: "debug", Arity: -2, Flags: adminFlags, Group: GroupServer,
-		Summary: "Debugging helpers.", Since: "1.0.0", Run: debugCommand},
+		Summary: "Debugging helpers.", Since: "1.0.0", Syntax: "subcommand [argument [argument ...]]", Run: debugCommand},
 }
 
 // CONFIG GET parameter [parameter ...]

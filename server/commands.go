@@ -2,6 +2,7 @@ package server
 
 import (
 	"strings"
+	"sync"
 )
 
 // Flags are a command's properties, named as COMMAND INFO prints them.
@@ -125,11 +126,17 @@ type Command struct {
 	Tips    []string // COMMAND INFO tips: "nondeterministic_output", "request_policy:all_shards"
 	Summary string   // one line for COMMAND DOCS
 	Since   string   // Redis version that introduced the command
+	// Syntax is the argument grammar after the command (and subcommand)
+	// name in Redis's documentation notation, "key value [NX | XX]"; see
+	// syntax.go. COMMAND DOCS sends it as an argument tree, from which
+	// redis-cli builds its input hints. Empty when there are no arguments.
+	Syntax string
 
 	Run  func(c *Conn, args [][]byte)
 	Subs []*Command // CONFIG GET, OBJECT ENCODING, ...
 
 	parent *Command
+	args   []docArg // Syntax parsed by buildTable
 	stats  commandStats
 }
 
@@ -157,6 +164,7 @@ func buildTable() *Table {
 		setCommands,
 		zsetCommands,
 	}
+	syntaxOnce.Do(func() { parseSyntaxes(families) })
 	t := &Table{byName: make(map[string]*Command)}
 	for _, fam := range families {
 		for _, cmd := range fam {
@@ -174,6 +182,30 @@ func buildTable() *Table {
 		}
 	}
 	return t
+}
+
+// syntaxOnce guards the parsing of the rows' Syntax: the rows are shared
+// by every Server in the process, so they are parsed once.
+var syntaxOnce sync.Once
+
+// parseSyntaxes parses every row's Syntax. A row that does not parse is a
+// programming error, caught by the first test that builds the table.
+func parseSyntaxes(families [][]*Command) {
+	parse := func(cmd *Command) {
+		args, err := parseSyntax(cmd.Syntax)
+		if err != nil {
+			panic("server: " + cmd.Name + ": " + err.Error())
+		}
+		cmd.args = args
+	}
+	for _, fam := range families {
+		for _, cmd := range fam {
+			parse(cmd)
+			for _, sub := range cmd.Subs {
+				parse(sub)
+			}
+		}
+	}
 }
 
 // Lookup returns the command named name (lower case), or nil.
