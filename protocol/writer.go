@@ -196,6 +196,20 @@ func (w *Writer) Scored(member []byte, score float64) {
 	w.Double(score)
 }
 
+// PairArray appends the header of n pairs of bulk strings (HRANDFIELD
+// WITHVALUES): a flat array of 2n elements in RESP2, an array of n
+// two-element arrays in RESP3. Follow it with n calls to Pair.
+func (w *Writer) PairArray(n int) { w.ScoredArray(n) }
+
+// Pair appends one pair of a PairArray.
+func (w *Writer) Pair(first, second []byte) {
+	if w.resp3 {
+		w.buf = append(w.buf, "*2\r\n"...)
+	}
+	w.Bulk(first)
+	w.Bulk(second)
+}
+
 func appendHeader(b []byte, c byte, n int) []byte {
 	b = append(b, c)
 	b = strconv.AppendInt(b, int64(n), 10)

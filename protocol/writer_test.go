@@ -72,3 +72,15 @@ func TestWriter_NoAllocs(t *testing.T) {
 	})
 	require.Zero(t, allocs)
 }
+
+func TestWriter_Pairs(t *testing.T) {
+	w := NewWriter(64)
+	w.PairArray(1)
+	w.Pair([]byte("f"), []byte("v"))
+	require.Equal(t, "*2\r\n$1\r\nf\r\n$1\r\nv\r\n", string(w.Bytes()))
+	w = NewWriter(64)
+	w.SetProtocol(3)
+	w.PairArray(1)
+	w.Pair([]byte("f"), []byte("v"))
+	require.Equal(t, "*1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", string(w.Bytes()))
+}
