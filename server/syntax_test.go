@@ -189,6 +189,7 @@ func TestSyntax_FamiliesDocumentEveryRow(t *testing.T) {
 	families := map[string][]*Command{
 		"connection": connectionCommands, "server": serverCommands, "command": commandCommands,
 		"keyspace": keyspaceCommands, "string": stringCommands, "bitmap": bitmapCommands,
+		"hash": hashCommands, "set": setCommands,
 	}
 	for fam, rows := range families {
 		for _, cmd := range rows {
