@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"math"
 	"strconv"
 
@@ -92,18 +91,6 @@ var hashCommands = []*Command{
 		Syntax: "key cursor [MATCH pattern] [COUNT count]", Run: hscanCommand},
 }
 
-// hashErrorReply is errorReply with the hash family's own texts for
-// values that are not numbers.
-func hashErrorReply(err error) string {
-	switch {
-	case errors.Is(err, store.ErrHashNotInteger):
-		return protocol.ErrHashNotInteger
-	case errors.Is(err, store.ErrHashNotFloat):
-		return protocol.ErrHashNotFloat
-	}
-	return errorReply(err)
-}
-
 // HSET key field value [field value ...]
 func hsetCommand(c *Conn, args [][]byte) { hsetGeneric(c, args, "hset") }
 
@@ -120,7 +107,7 @@ func hsetGeneric(c *Conn, args [][]byte, name string) {
 	}
 	added, err := c.locked.HashSet(args[1], args[2:])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	if name == "hmset" {
@@ -138,7 +125,7 @@ func hsetGeneric(c *Conn, args [][]byte, name string) {
 func hsetnxCommand(c *Conn, args [][]byte) {
 	set, err := c.locked.HashSetNX(args[1], args[2], args[3])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	if !set {
@@ -155,7 +142,7 @@ func hgetCommand(c *Conn, args [][]byte) {
 	v, ok, err := c.locked.HashGet(args[1], args[2], buf[:0])
 	switch {
 	case err != nil:
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 	case !ok:
 		c.reply.Null()
 	default:
@@ -169,7 +156,7 @@ func hgetCommand(c *Conn, args [][]byte) {
 func hmgetCommand(c *Conn, args [][]byte) {
 	h, err := c.locked.HashRead(args[1])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Array(len(args) - 2)
@@ -194,7 +181,7 @@ func hmgetCommand(c *Conn, args [][]byte) {
 func hdelCommand(c *Conn, args [][]byte) {
 	n, keyRemoved, err := c.locked.HashDelete(args[1], args[2:])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Int(int64(n))
@@ -214,7 +201,7 @@ func hdelCommand(c *Conn, args [][]byte) {
 func hlenCommand(c *Conn, args [][]byte) {
 	n, err := c.locked.HashLen(args[1])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Int(int64(n))
@@ -224,7 +211,7 @@ func hlenCommand(c *Conn, args [][]byte) {
 func hstrlenCommand(c *Conn, args [][]byte) {
 	n, err := c.locked.HashStrLen(args[1], args[2])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Int(int64(n))
@@ -235,7 +222,7 @@ func hexistsCommand(c *Conn, args [][]byte) {
 	ok, err := c.locked.HashExists(args[1], args[2])
 	switch {
 	case err != nil:
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 	case ok:
 		c.reply.Int(1)
 	default:
@@ -267,7 +254,7 @@ func hgetallCommand(c *Conn, args [][]byte) {
 func hgetallGeneric(c *Conn, key []byte, parts int) {
 	h, err := c.locked.HashRead(key)
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	n := 0
@@ -302,7 +289,7 @@ func hincrbyCommand(c *Conn, args [][]byte) {
 	}
 	n, err := c.locked.HashIncrBy(args[1], args[2], delta)
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Int(n)
@@ -325,19 +312,9 @@ func hincrbyfloatCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrHashIncrFloatNaN)
 		return
 	}
-	res, err := c.locked.HashIncrByFloat(args[1], args[2], func(old []byte) ([]byte, error) {
-		v, ok := protocol.ParseLongDouble(old)
-		if !ok {
-			return nil, store.ErrHashNotFloat
-		}
-		sum := v.Add(incr)
-		if !sum.IsFinite() {
-			return nil, store.ErrNaNOrInf
-		}
-		return sum.Append(nil), nil
-	})
+	res, err := c.locked.HashIncrByFloat(args[1], args[2], addLongDouble(incr, true, store.ErrHashNotFloat))
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Bulk(res)
@@ -357,7 +334,7 @@ func hrandfieldCommand(c *Conn, args [][]byte) {
 		h, err := c.locked.HashRead(args[1])
 		switch {
 		case err != nil:
-			c.reply.Error(hashErrorReply(err))
+			c.reply.Error(errorReply(err))
 		case h == nil:
 			c.reply.Null()
 		default:
@@ -393,7 +370,7 @@ func hrandfieldCommand(c *Conn, args [][]byte) {
 	}
 	h, err := c.locked.HashRead(args[1])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	if h == nil || count == 0 {
@@ -440,7 +417,7 @@ func hscanCommand(c *Conn, args [][]byte) {
 	}
 	h, err := c.locked.HashRead(args[1])
 	if err != nil {
-		c.reply.Error(hashErrorReply(err))
+		c.reply.Error(errorReply(err))
 		return
 	}
 	if h == nil {

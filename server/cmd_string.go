@@ -547,23 +547,31 @@ func incrDecr(c *Conn, key []byte, delta int64) {
 // stored value is checked before the increment, both giving the same error.
 func incrbyfloatCommand(c *Conn, args [][]byte) {
 	incr, incrOK := protocol.ParseLongDouble(args[2])
-	res, err := c.locked.StringIncrByFloat(args[1], func(old []byte) ([]byte, error) {
-		v, ok := protocol.ParseLongDouble(old)
-		if !ok || !incrOK {
-			return nil, store.ErrNotFloat
-		}
-		sum := v.Add(incr)
-		if !sum.IsFinite() {
-			return nil, store.ErrNaNOrInf
-		}
-		return sum.Append(nil), nil
-	})
+	res, err := c.locked.StringIncrByFloat(args[1], addLongDouble(incr, incrOK, store.ErrNotFloat))
 	if err != nil {
 		c.reply.Error(errorReply(err))
 		return
 	}
 	c.reply.Bulk(res)
 	c.changed(args[1], "incrbyfloat")
+}
+
+// addLongDouble returns the update the store's INCRBYFLOAT-style operations
+// apply: parse the stored text with Redis's long double rules, add incr and
+// format the sum as Redis does. notFloat is the error for an unparsable
+// stored value (or increment, when incrOK is false).
+func addLongDouble(incr protocol.LongDouble, incrOK bool, notFloat error) func(old []byte) ([]byte, error) {
+	return func(old []byte) ([]byte, error) {
+		v, ok := protocol.ParseLongDouble(old)
+		if !ok || !incrOK {
+			return nil, notFloat
+		}
+		sum := v.Add(incr)
+		if !sum.IsFinite() {
+			return nil, store.ErrNaNOrInf
+		}
+		return sum.Append(nil), nil
+	}
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]

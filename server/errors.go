@@ -24,6 +24,8 @@ var storeErrors = []struct {
 	{store.ErrBitOffset, protocol.ErrBitOffset},
 	{store.ErrIndexRange, protocol.ErrIndexOutOfRange},
 	{store.ErrKeyExists, protocol.ErrBusyKey},
+	{store.ErrHashNotInteger, protocol.ErrHashNotInteger},
+	{store.ErrHashNotFloat, protocol.ErrHashNotFloat},
 	{store.ErrNotSupported, "ERR operation not supported for this value type"},
 }
 
