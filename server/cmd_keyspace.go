@@ -408,11 +408,10 @@ func copyCommand(c *Conn, args [][]byte) {
 		return
 	}
 	st := c.srv.store
-	set := st.NewShardSet()
-	set.AddKey(st, c.db, src)
-	set.AddKey(st, dstDB, dst)
-	st.Lock(set)
-	defer st.Unlock(set)
+	c.shards.AddKey(st, c.db, src)
+	c.shards.AddKey(st, dstDB, dst)
+	st.Lock(c.shards)
+	defer c.unlockShards()
 	from, to := st.View(c.db, c.locked.Now()), st.View(dstDB, c.locked.Now())
 	ok, err := from.Copy(src, &to, dst, replace)
 	if err != nil {
@@ -424,7 +423,8 @@ func copyCommand(c *Conn, args [][]byte) {
 		return
 	}
 	c.reply.Int(1)
-	c.changed(dst, "copy_to")
+	c.changedN(1)
+	c.noteReadyIn(dstDB, dst)
 }
 
 // MOVE key db
@@ -440,11 +440,10 @@ func moveCommand(c *Conn, args [][]byte) {
 		return
 	}
 	st := c.srv.store
-	set := st.NewShardSet()
-	set.AddKey(st, c.db, key)
-	set.AddKey(st, dstDB, key)
-	st.Lock(set)
-	defer st.Unlock(set)
+	c.shards.AddKey(st, c.db, key)
+	c.shards.AddKey(st, dstDB, key)
+	st.Lock(c.shards)
+	defer c.unlockShards()
 	from, to := st.View(c.db, c.locked.Now()), st.View(dstDB, c.locked.Now())
 	if !from.Exists(key) || to.Exists(key) {
 		c.reply.Int(0)
@@ -453,7 +452,8 @@ func moveCommand(c *Conn, args [][]byte) {
 	from.Move(key, &to, key)
 	c.reply.Int(1)
 	c.changed(key, "move_from")
-	c.changed(key, "move_to")
+	c.notify(key, "move_to") // in dstDB; one change in all
+	c.noteReadyIn(dstDB, key)
 }
 
 // SWAPDB index1 index2
@@ -477,6 +477,8 @@ func swapdbCommand(c *Conn, args [][]byte) {
 	c.srv.store.SwapDB(a, b)
 	c.reply.OK()
 	c.changedN(1)
+	c.noteReadyDB(a)
+	c.noteReadyDB(b)
 }
 
 // EXPIRE key seconds [NX|XX|GT|LT]

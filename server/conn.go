@@ -46,6 +46,10 @@ type Conn struct {
 	keyPos      []int
 	lowered     [32]byte
 
+	inExec bool       // EXEC or a script is running: blocking commands do not block
+	in     blockInput // the command reader's source (blocking.go)
+	blk    blockState // blocking-command state (blocking.go)
+
 	createdAt time.Time
 	libName   string
 	libVer    string
@@ -66,13 +70,14 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		srv:           s,
 		nc:            nc,
 		id:            s.nextID.Add(1),
-		rd:            protocol.NewReader(nc, 16<<10),
+		in:            blockInput{nc: nc},
 		reply:         protocol.NewWriter(16 << 10),
 		authenticated: p.RequirePass == "",
 		shards:        s.store.NewShardSet(),
 		keyPos:        make([]int, 0, 8),
 		createdAt:     time.Now(),
 	}
+	c.rd = protocol.NewReader(&c.in, 16<<10)
 	c.cfgGen = s.cfg.generation()
 	c.idleTimeout = time.Duration(p.Timeout) * time.Second
 	c.resp.Store(2)

@@ -86,6 +86,7 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 		st.Unlock(c.shards)
 		c.shards.Clear()
 	}
+	mark = c.afterUnlock(cmd, args, mark) // blocking.go: wake-ups, then block
 	c.afterReply(mark)
 	c.lastTime.Store(now)
 	c.batchOffset = time.Since(c.batchStart)
@@ -128,6 +129,7 @@ func (c *Conn) lookup(arg []byte) *Command {
 // clients, keyspace notifications and the AOF as they arrive.
 func (c *Conn) changed(key []byte, event string) {
 	c.srv.stats.dirty.add(int(c.id), 1)
+	c.noteReady(key) // blocking.go: wake clients blocked on key
 }
 
 // notify records a keyspace event for a change already counted by
@@ -138,4 +140,11 @@ func (c *Conn) notify(key []byte, event string) {}
 // changedN records n modifications at once (MSET, DEL of many keys).
 func (c *Conn) changedN(n int) {
 	c.srv.stats.dirty.add(int(c.id), int64(n))
+}
+
+// unlockShards releases the shards a self-locking (FlagKeyspace) handler
+// took through c.shards.
+func (c *Conn) unlockShards() {
+	c.srv.store.Unlock(c.shards)
+	c.shards.Clear()
 }

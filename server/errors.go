@@ -26,6 +26,7 @@ var storeErrors = []struct {
 	{store.ErrKeyExists, protocol.ErrBusyKey},
 	{store.ErrHashNotInteger, protocol.ErrHashNotInteger},
 	{store.ErrHashNotFloat, protocol.ErrHashNotFloat},
+	{store.ErrScoreNaN, protocol.ErrScoreNaN},
 	{store.ErrNotSupported, "ERR operation not supported for this value type"},
 }
 

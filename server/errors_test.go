@@ -24,7 +24,7 @@ func TestErrorReply_EveryStoreSentinelIsMapped(t *testing.T) {
 	for _, err := range []error{store.ErrWrongType, store.ErrNoSuchKey, store.ErrNotInteger,
 		store.ErrNotFloat, store.ErrOverflow, store.ErrNaNOrInf, store.ErrTooLarge,
 		store.ErrOffsetRange, store.ErrBitOffset, store.ErrIndexRange, store.ErrKeyExists,
-		store.ErrNotSupported, store.ErrHashNotInteger, store.ErrHashNotFloat} {
+		store.ErrNotSupported, store.ErrHashNotInteger, store.ErrHashNotFloat, store.ErrScoreNaN} {
 		require.True(t, mapped[err], "%v has no reply", err)
 		require.Equal(t, reflect.TypeOf(errors.New("")), reflect.TypeOf(err))
 	}

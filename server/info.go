@@ -143,7 +143,7 @@ func (s *Server) infoClients(b *infoBuilder) {
 	b.int("maxclients", int64(s.cfg.get().MaxClients))
 	b.int("client_recent_max_input_buffer", 0)
 	b.int("client_recent_max_output_buffer", 0)
-	b.int("blocked_clients", 0)
+	b.int("blocked_clients", int64(s.blockedClients()))
 	b.int("tracking_clients", 0)
 	b.int("clients_in_timeout_table", 0)
 }

@@ -189,7 +189,7 @@ func TestSyntax_FamiliesDocumentEveryRow(t *testing.T) {
 	families := map[string][]*Command{
 		"connection": connectionCommands, "server": serverCommands, "command": commandCommands,
 		"keyspace": keyspaceCommands, "string": stringCommands, "bitmap": bitmapCommands,
-		"hash": hashCommands, "set": setCommands,
+		"hash": hashCommands, "set": setCommands, "list": listCommands, "zset": zsetCommands,
 	}
 	for fam, rows := range families {
 		for _, cmd := range rows {
