@@ -197,7 +197,6 @@ func zsetNumKeys(idx int, dest bool) func(args [][]byte, dst []int) []int {
 	}
 }
 
-
 // strtod reads b as C's strtod does for zslParseRange: leading white space
 // is skipped, the whole argument must be consumed, values too large or too
 // small saturate to +-inf or 0 instead of failing, and an empty argument
