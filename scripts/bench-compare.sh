@@ -13,7 +13,7 @@ RPORT=${RPORT:-16379}
 CPORT=${CPORT:-16380}
 
 command -v redis-server >/dev/null || { echo "redis-server not found: apt-get install -y redis-server redis-tools"; exit 1; }
-[ -x bin/carmine ] || go build -o bin/carmine ./cmd/carmine
+go build -o bin/carmine ./cmd/carmine
 
 tmp=$(mktemp -d)
 redis-server --port "$RPORT" --save '' --appendonly no --dir "$tmp" --daemonize no >"$tmp/redis.log" 2>&1 &
@@ -29,15 +29,16 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 echo "== throughput: redis-benchmark -q -t $TESTS -n $N -P $PIPELINE"
 declare -A rres cres
-while IFS= read -r line; do
-	name=${line%%:*}; rres[$name]=$(echo "$line" | awk '{print $2}')
-done < <(redis-benchmark -p "$RPORT" -q -t "$TESTS" -n "$N" -P "$PIPELINE" 2>/dev/null | tr '\r' '\n' | grep 'requests per second' | sed 's/: rps=.*//' | awk -F': ' '{print $1": "$2}')
-while IFS= read -r line; do
-	name=${line%%:*}; cres[$name]=$(echo "$line" | awk '{print $2}')
-done < <(redis-benchmark -p "$CPORT" -q -t "$TESTS" -n "$N" -P "$PIPELINE" 2>/dev/null | tr '\r' '\n' | grep 'requests per second' | sed 's/: rps=.*//' | awk -F': ' '{print $1": "$2}')
-printf "%-10s %14s %14s %8s\n" test redis carmine ratio
+# rps PORT: "name|requests-per-second" lines from redis-benchmark -q.
+rps() {
+	redis-benchmark -p "$1" -q -t "$TESTS" -n "$N" -P "$PIPELINE" 2>/dev/null | tr '\r' '\n' |
+		grep 'requests per second' | sed -E 's/^(.*): ([0-9.]+) requests per second.*/\1|\2/'
+}
+while IFS='|' read -r name v; do rres[$name]=$v; done < <(rps "$RPORT")
+while IFS='|' read -r name v; do cres[$name]=$v; done < <(rps "$CPORT")
+printf "%-16s %14s %14s %8s\n" test redis carmine ratio
 for k in "${!rres[@]}"; do
-	printf "%-10s %14s %14s %8.2f\n" "$k" "${rres[$k]}" "${cres[$k]:-0}" "$(echo "${cres[$k]:-0} / ${rres[$k]}" | bc -l)"
+	printf "%-16s %14s %14s %8.2f\n" "$k" "${rres[$k]}" "${cres[$k]:-0}" "$(echo "${cres[$k]:-0} / ${rres[$k]}" | bc -l)"
 done
 
 echo "== memory: $KEYS random keys via redis-benchmark -t set -r $KEYS -n $((2*KEYS))"
