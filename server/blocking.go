@@ -679,3 +679,26 @@ func clientUnblockCommand(c *Conn, args [][]byte) {
 	}
 	c.reply.Int(n)
 }
+
+// popFirstReady calls try on keys in order until one succeeds. On a
+// re-run after a wake-up the key that woke the client is tried first, so
+// the element that woke it is the one it takes.
+func (c *Conn) popFirstReady(keys [][]byte, rerun bool, try func(key []byte) bool) {
+	if rerun {
+		if wk := c.wokenKey(); len(wk) > 0 {
+			for _, k := range keys {
+				if bytes.Equal(k, wk) {
+					if try(k) {
+						return
+					}
+					break
+				}
+			}
+		}
+	}
+	for _, k := range keys {
+		if try(k) {
+			return
+		}
+	}
+}

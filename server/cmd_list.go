@@ -555,23 +555,7 @@ func popFirst(c *Conn, keys [][]byte, end store.End, count int) (key []byte, val
 		listPopped(c, k, end, len(vs), deleted)
 		return true
 	}
-	if rerun {
-		if wk := c.wokenKey(); len(wk) > 0 {
-			for _, k := range keys {
-				if bytes.Equal(k, wk) {
-					if try(k) {
-						return key, vals, msg
-					}
-					break
-				}
-			}
-		}
-	}
-	for _, k := range keys {
-		if try(k) {
-			break
-		}
-	}
+	c.popFirstReady(keys, rerun, try)
 	return key, vals, msg
 }
 

@@ -947,23 +947,7 @@ func zpopFirst(c *Conn, keys [][]byte, max bool, count int) (key []byte, out []s
 		zsetRemoved(c, k, popEventName(max), len(popped), deleted)
 		return true
 	}
-	if rerun {
-		if wk := c.wokenKey(); len(wk) > 0 {
-			for _, k := range keys {
-				if bytes.Equal(k, wk) {
-					if try(k) {
-						return key, out, msg
-					}
-					break
-				}
-			}
-		}
-	}
-	for _, k := range keys {
-		if try(k) {
-			break
-		}
-	}
+	c.popFirstReady(keys, rerun, try)
 	return key, out, msg
 }
 
