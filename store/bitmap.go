@@ -162,17 +162,21 @@ func (l *Locked) BitSet(key []byte, offset int64, on bool, maxLen int64) (old in
 			return old, false, nil
 		}
 	}
+	if f, ok := l.locate(key); ok && f.rec.typ() == TypeString {
+		// A large string lives outside the pages: flip the bit in place
+		// instead of copying the whole value (O(1), as in Redis).
+		if bs := l.bigStringOf(&f); bs != nil && byteIdx < int64(len(bs.b)) {
+			old = bitAt(bs.b, offset)
+			setBitAt(bs.b, offset, on)
+			return old, (old == 1) != on, nil
+		}
+	}
 	buf, grown, raw, err := l.bitmapWrite(key, byteIdx+1)
 	if err != nil {
 		return 0, false, err
 	}
 	old = bitAt(buf, offset)
-	mask := byte(1) << (7 - uint(offset&7))
-	if on {
-		buf[byteIdx] |= mask
-	} else {
-		buf[byteIdx] &^= mask
-	}
+	setBitAt(buf, offset, on)
 	changed = grown || (old == 1) != on
 	if changed || !raw {
 		// Redis converts the value to the raw encoding even when the
@@ -564,4 +568,15 @@ func findBit(v []byte, first, last int64, bit int) int64 {
 		}
 	}
 	return -1
+}
+
+// setBitAt sets or clears bit offset of b (bit 0 is the most significant
+// bit of the first byte, as Redis numbers them).
+func setBitAt(b []byte, offset int64, on bool) {
+	mask := byte(1) << (7 - uint(offset&7))
+	if on {
+		b[offset>>3] |= mask
+	} else {
+		b[offset>>3] &^= mask
+	}
 }

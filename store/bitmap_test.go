@@ -572,3 +572,32 @@ func TestBitmap_FindBit_MatchesNaiveScan(t *testing.T) {
 		}
 	}
 }
+
+// TestBitmap_SetBit_LargeStringInPlace checks that SETBIT inside a large
+// (external) string changes it in place, keeps TTL and allocates nothing.
+func TestBitmap_SetBit_LargeStringInPlace(t *testing.T) {
+	s := New(Config{})
+	l := s.View(0, 1000)
+	key := []byte("big")
+	l.SetString(key, make([]byte, 1<<20), SetOptions{ExpireAt: 5000, Raw: true})
+	old, changed, err := l.BitSet(key, 8*12345+3, true, 512<<20)
+	require.NoError(t, err)
+	require.Equal(t, 0, old)
+	require.True(t, changed)
+	old, changed, err = l.BitSet(key, 8*12345+3, true, 512<<20)
+	require.NoError(t, err)
+	require.Equal(t, 1, old)
+	require.False(t, changed)
+	e, ok := l.Peek(key)
+	require.True(t, ok)
+	require.Equal(t, int64(5000), e.ExpireAt)
+	require.Equal(t, byte(0x10), e.Bytes()[12345])
+	require.True(t, e.Raw())
+	if !raceEnabled {
+		allocs := testing.AllocsPerRun(100, func() {
+			l.BitSet(key, 8*999+1, true, 512<<20)
+			l.BitSet(key, 8*999+1, false, 512<<20)
+		})
+		require.Zero(t, allocs)
+	}
+}
