@@ -148,23 +148,11 @@ func (q *waitQueue) remove(n *waitNode) {
 	n.prev, n.next = nil, nil
 }
 
-// registries holds each server's blocking registry until the server
-// closes. It stands in for a Server field; blockReg is its only reader.
-var registries sync.Map // *Server -> *blockRegistry
-
 // blockReg returns the server's blocking registry.
-func (s *Server) blockReg() *blockRegistry {
-	if r, ok := registries.Load(s); ok {
-		return r.(*blockRegistry)
-	}
-	r, loaded := registries.LoadOrStore(s, &blockRegistry{dbs: make(map[int]map[string]*waitQueue)})
-	if !loaded {
-		go func() {
-			<-s.done
-			registries.Delete(s)
-		}()
-	}
-	return r.(*blockRegistry)
+func (s *Server) blockReg() *blockRegistry { return s.blocking }
+
+func newBlockRegistry() *blockRegistry {
+	return &blockRegistry{dbs: make(map[int]map[string]*waitQueue)}
 }
 
 // blockedClients returns the number of clients blocked on keys, for INFO

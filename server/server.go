@@ -38,6 +38,7 @@ type Server struct {
 	runID     string
 	stats     serverStats
 	lastSave  atomic.Int64 // unix seconds
+	blocking  *blockRegistry
 }
 
 // serverStats are the INFO stats counters.
@@ -62,6 +63,7 @@ func New(cfg Config) *Server {
 		startTime: time.Now(),
 		runID:     newRunID(),
 		log:       c.Logger,
+		blocking:  newBlockRegistry(),
 	}
 	if s.log == nil {
 		s.log = newLogger(os.Stderr, c.get().LogLevel)
