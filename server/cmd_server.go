@@ -105,9 +105,9 @@ func configResetStatCommand(c *Conn, args [][]byte) {
 func (s *Server) resetStats() {
 	s.store.ResetStats()
 	for _, cmd := range s.table.Commands() {
-		cmd.stats.reset()
+		s.statsOf(cmd).reset()
 		for _, sub := range cmd.Subs {
-			sub.stats.reset()
+			s.statsOf(sub).reset()
 		}
 	}
 	st := &s.stats

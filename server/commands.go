@@ -136,8 +136,8 @@ type Command struct {
 	Subs []*Command // CONFIG GET, OBJECT ENCODING, ...
 
 	parent *Command
-	args   []docArg // Syntax parsed by buildTable
-	stats  commandStats
+	args   []docArg // Syntax parsed by prepareRows
+	index  int      // the row's statistics slot in Server.cmdStats
 }
 
 // FullName returns the name with its parent for subcommands ("config|get").
@@ -147,6 +147,7 @@ func (cmd *Command) FullName() string { return cmd.Name }
 type Table struct {
 	byName map[string]*Command
 	sorted []*Command
+	rows   int // commands and subcommands
 }
 
 // buildTable assembles the table from the families. This is the only place
@@ -164,18 +165,12 @@ func buildTable() *Table {
 		setCommands,
 		zsetCommands,
 	}
-	syntaxOnce.Do(func() { parseSyntaxes(families) })
-	t := &Table{byName: make(map[string]*Command)}
+	rowsOnce.Do(func() { rowCount = prepareRows(families) })
+	t := &Table{byName: make(map[string]*Command), rows: rowCount}
 	for _, fam := range families {
 		for _, cmd := range fam {
 			if _, dup := t.byName[cmd.Name]; dup {
 				panic("server: command declared twice: " + cmd.Name)
-			}
-			for _, sub := range cmd.Subs {
-				sub.parent = cmd
-				if !strings.HasPrefix(sub.Name, cmd.Name+"|") {
-					panic("server: subcommand name must start with parent: " + sub.Name)
-				}
 			}
 			t.byName[cmd.Name] = cmd
 			t.sorted = append(t.sorted, cmd)
@@ -184,28 +179,41 @@ func buildTable() *Table {
 	return t
 }
 
-// syntaxOnce guards the parsing of the rows' Syntax: the rows are shared
-// by every Server in the process, so they are parsed once.
-var syntaxOnce sync.Once
+// rowsOnce guards prepareRows: the rows are package variables shared by
+// every Server in the process, so they are prepared once.
+var (
+	rowsOnce sync.Once
+	rowCount int
+)
 
-// parseSyntaxes parses every row's Syntax. A row that does not parse is a
-// programming error, caught by the first test that builds the table.
-func parseSyntaxes(families [][]*Command) {
-	parse := func(cmd *Command) {
+// prepareRows links subcommands to their parents, numbers every row (the
+// index of its statistics in a Server) and parses every Syntax. It returns
+// the number of rows. A row that does not parse is a programming error,
+// caught by the first test that builds the table.
+func prepareRows(families [][]*Command) int {
+	n := 0
+	prepare := func(cmd *Command) {
 		args, err := parseSyntax(cmd.Syntax)
 		if err != nil {
 			panic("server: " + cmd.Name + ": " + err.Error())
 		}
 		cmd.args = args
+		cmd.index = n
+		n++
 	}
 	for _, fam := range families {
 		for _, cmd := range fam {
-			parse(cmd)
+			prepare(cmd)
 			for _, sub := range cmd.Subs {
-				parse(sub)
+				if !strings.HasPrefix(sub.Name, cmd.Name+"|") {
+					panic("server: subcommand name must start with parent: " + sub.Name)
+				}
+				sub.parent = cmd
+				prepare(sub)
 			}
 		}
 	}
+	return n
 }
 
 // Lookup returns the command named name (lower case), or nil.

@@ -41,7 +41,7 @@ func (c *Conn) execute(args [][]byte) {
 
 // reject answers a command refused before it ran.
 func (c *Conn) reject(cmd *Command, msg string) {
-	cmd.stats.reject(int(c.id))
+	c.srv.statsOf(cmd).reject(int(c.id))
 	c.reply.Error(msg)
 }
 
@@ -90,7 +90,7 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	c.afterReply(mark)
 	c.lastTime.Store(now)
 	c.batchOffset = time.Since(c.batchStart)
-	cmd.stats.call(int(c.id), int64((c.batchOffset-startOffset)/time.Microsecond))
+	c.srv.statsOf(cmd).call(int(c.id), int64((c.batchOffset-startOffset)/time.Microsecond))
 	c.srv.stats.commands.add(int(c.id), 1)
 }
 

@@ -230,7 +230,7 @@ func (s *Server) infoStats(b *infoBuilder) {
 	m := &s.cfg.metrics
 	var errors int64
 	s.eachCommand(func(cmd *Command) {
-		_, _, rejected, failed := cmd.stats.totals()
+		_, _, rejected, failed := s.statsOf(cmd).totals()
 		errors += rejected + failed
 	})
 	b.int("total_connections_received", st.connections.Load())
@@ -310,7 +310,7 @@ func (s *Server) infoCPU(b *infoBuilder) {
 
 func (s *Server) infoCommandStats(b *infoBuilder) {
 	s.eachCommand(func(cmd *Command) {
-		calls, usec, rejected, failed := cmd.stats.totals()
+		calls, usec, rejected, failed := s.statsOf(cmd).totals()
 		if calls == 0 && rejected == 0 && failed == 0 {
 			return
 		}

@@ -39,6 +39,7 @@ type Server struct {
 	stats     serverStats
 	lastSave  atomic.Int64 // unix seconds
 	blocking  *blockRegistry
+	cmdStats  []commandStats // by Command.index
 }
 
 // serverStats are the INFO stats counters.
@@ -65,6 +66,7 @@ func New(cfg Config) *Server {
 		log:       c.Logger,
 		blocking:  newBlockRegistry(),
 	}
+	s.cmdStats = make([]commandStats, s.table.rows)
 	if s.log == nil {
 		s.log = newLogger(os.Stderr, c.get().LogLevel)
 	}
@@ -282,3 +284,6 @@ func (s *Server) applyConfig(c Config) {
 		ZSetMaxListpackValue:   int(c.ZSetMaxListpackValue),
 	})
 }
+
+// statsOf returns the INFO commandstats counters of cmd.
+func (s *Server) statsOf(cmd *Command) *commandStats { return &s.cmdStats[cmd.index] }
