@@ -159,7 +159,7 @@ func delGeneric(c *Conn, args [][]byte) {
 func existsCommand(c *Conn, args [][]byte) {
 	n := 0
 	for _, key := range args[1:] {
-		if c.locked.Exists(key) {
+		if _, ok := c.locked.Lookup(key); ok {
 			n++
 		}
 	}
@@ -168,7 +168,7 @@ func existsCommand(c *Conn, args [][]byte) {
 
 // TYPE key
 func typeCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Peek(args[1])
+	e, ok := c.locked.Lookup(args[1])
 	if !ok {
 		c.reply.Simple("none")
 		return
@@ -608,7 +608,7 @@ func pexpiretimeCommand(c *Conn, args [][]byte) { ttlGeneric(c, args[1], true, t
 // the remaining time (or the absolute expiry with abs), rounded to the
 // nearest second unless ms is set, as expire.c ttlGenericCommand.
 func ttlGeneric(c *Conn, key []byte, ms, abs bool) {
-	e, ok := c.locked.Peek(key)
+	e, ok := c.locked.Lookup(key)
 	switch {
 	case !ok:
 		c.reply.Int(-2)
@@ -670,7 +670,7 @@ var defaultEncodings = map[store.Type]string{
 
 // OBJECT ENCODING key
 func objectEncodingCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Peek(args[2])
+	e, ok := c.locked.Lookup(args[2])
 	switch {
 	case !ok:
 		c.reply.Null()
@@ -690,7 +690,7 @@ func objectEncodingCommand(c *Conn, args [][]byte) {
 // Redis 7.0 shares the integers 0..9999 between all keys and reports their
 // refcount as INT_MAX; every other value has one owner.
 func objectRefcountCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Peek(args[2])
+	e, ok := c.locked.Lookup(args[2])
 	if !ok {
 		c.reply.Null()
 		return
@@ -721,7 +721,7 @@ func sharedIntegers(c *Conn) bool {
 
 // OBJECT IDLETIME key
 func objectIdletimeCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Peek(args[2])
+	e, ok := c.locked.Lookup(args[2])
 	if !ok {
 		c.reply.Null()
 		return
@@ -736,7 +736,7 @@ func objectIdletimeCommand(c *Conn, args [][]byte) {
 
 // OBJECT FREQ key
 func objectFreqCommand(c *Conn, args [][]byte) {
-	if _, ok := c.locked.Peek(args[2]); !ok {
+	if _, ok := c.locked.Lookup(args[2]); !ok {
 		c.reply.Null()
 		return
 	}

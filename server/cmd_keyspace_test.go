@@ -1020,3 +1020,22 @@ func TestKeyspace_LongKeys(t *testing.T) {
 		require.Equal(t, int64(1), c.Del(ctx, b).Val())
 	})
 }
+
+// TestKeyspace_ReadOnlyLookupsCountHits matches redis-server 7.0.15, where
+// TYPE, EXISTS, TTL and OBJECT count keyspace hits and misses: after SET a,
+// TYPE a, TYPE b, EXISTS a b, TTL a and OBJECT ENCODING a, INFO reports 4
+// hits and 2 misses.
+func TestKeyspace_ReadOnlyLookupsCountHits(t *testing.T) {
+	c := newClient(t, 2)
+	require.NoError(t, c.Do(ctx, "CONFIG", "RESETSTAT").Err())
+	require.NoError(t, c.Set(ctx, "a", "1", 0).Err())
+	c.Type(ctx, "a")
+	c.Type(ctx, "b")
+	c.Exists(ctx, "a", "b")
+	c.TTL(ctx, "a")
+	c.ObjectEncoding(ctx, "a")
+	info, err := c.Info(ctx, "stats").Result()
+	require.NoError(t, err)
+	require.Contains(t, info, "keyspace_hits:4\r\n")
+	require.Contains(t, info, "keyspace_misses:2\r\n")
+}

@@ -148,6 +148,20 @@ func (l *Locked) Get(key []byte) (Entry, bool) {
 	return e, true
 }
 
+// Lookup looks key up for a read that counts a keyspace hit or miss but
+// leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS,
+// TTL, OBJECT).
+func (l *Locked) Lookup(key []byte) (Entry, bool) {
+	e, ok := l.Peek(key)
+	sh := &l.s.shards[l.s.ShardIndex(l.db, key)]
+	if ok {
+		sh.hits++
+	} else {
+		sh.misses++
+	}
+	return e, ok
+}
+
 // Peek looks key up without touching statistics or the access clock.
 func (l *Locked) Peek(key []byte) (Entry, bool) {
 	f, ok := l.locate(key)
