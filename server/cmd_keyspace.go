@@ -644,12 +644,13 @@ type encoder interface{ Encoding() string }
 
 // stringEncoding names the encoding Redis 7.0 would pick for a string: a
 // Redis integer is "int", anything of at most 44 bytes "embstr", the rest
-// "raw". Strings written by APPEND-like commands stay "raw".
+// "raw". Strings written by APPEND-like commands stay "raw", and
+// INCRBYFLOAT results are never "int".
 func stringEncoding(e *store.Entry) string {
 	if e.Raw() {
 		return "raw"
 	}
-	if _, ok := protocol.ParseInt(e.Bytes()); ok {
+	if _, ok := protocol.ParseInt(e.Bytes()); ok && !e.NoInt() {
 		return "int"
 	}
 	if len(e.Bytes()) <= 44 {

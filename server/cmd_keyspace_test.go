@@ -1039,3 +1039,20 @@ func TestKeyspace_ReadOnlyLookupsCountHits(t *testing.T) {
 	require.Contains(t, info, "keyspace_hits:4\r\n")
 	require.Contains(t, info, "keyspace_misses:2\r\n")
 }
+
+// TestKeyspace_ObjectEncoding_IncrByFloatIsNeverInt matches redis-server
+// 7.0.15: SET f 3; INCRBYFLOAT f 1 gives "4", encoded "embstr", and a COPY
+// keeps that encoding.
+func TestKeyspace_ObjectEncoding_IncrByFloatIsNeverInt(t *testing.T) {
+	forEachProtocol(t, func(t *testing.T, c *redis.Client) {
+		require.NoError(t, c.Set(ctx, "f", "3", 0).Err())
+		require.Equal(t, "int", c.ObjectEncoding(ctx, "f").Val())
+		require.Equal(t, 4.0, c.IncrByFloat(ctx, "f", 1).Val())
+		require.Equal(t, "4", c.Get(ctx, "f").Val())
+		require.Equal(t, "embstr", c.ObjectEncoding(ctx, "f").Val())
+		require.Equal(t, int64(1), c.Copy(ctx, "f", "f2", 0, false).Val())
+		require.Equal(t, "embstr", c.ObjectEncoding(ctx, "f2").Val())
+		require.NoError(t, c.Set(ctx, "f", "4", 0).Err())
+		require.Equal(t, "int", c.ObjectEncoding(ctx, "f").Val())
+	})
+}

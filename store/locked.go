@@ -57,6 +57,7 @@ type Entry struct {
 	Type     Type
 	ExpireAt int64 // unix milliseconds; 0 when the key does not expire
 	raw      bool
+	noInt    bool
 	lru      uint32
 	val      []byte
 	obj      any
@@ -71,6 +72,10 @@ func (e *Entry) Object() any { return e.obj }
 // Raw reports whether a string was last written by a command that Redis
 // leaves in the "raw" encoding (APPEND, SETRANGE, SETBIT...).
 func (e *Entry) Raw() bool { return e.raw }
+
+// NoInt reports whether the string must not be reported as an integer
+// encoding (see SetOptions.NoInt).
+func (e *Entry) NoInt() bool { return e.noInt }
 
 // LRU returns the access clock (unix seconds, truncated to 32 bits).
 func (e *Entry) LRU() uint32 { return e.lru }
@@ -117,7 +122,7 @@ func (l *Locked) expire(f *found) {
 }
 
 func (f *found) entry() Entry {
-	e := Entry{Type: f.rec.typ(), raw: f.rec.flags&flagRaw != 0, val: f.rec.val}
+	e := Entry{Type: f.rec.typ(), raw: f.rec.flags&flagRaw != 0, noInt: f.rec.flags&flagNoInt != 0, val: f.rec.val}
 	if f.rec.flags&flagExpire != 0 {
 		e.ExpireAt = f.rec.expireAt
 	}
@@ -202,14 +207,26 @@ type SetOptions struct {
 	// Raw marks the string as written by APPEND/SETRANGE-style commands,
 	// for OBJECT ENCODING.
 	Raw bool
+	// NoInt marks a string Redis never stores as an integer even when it
+	// reads as one (the result of INCRBYFLOAT), for OBJECT ENCODING.
+	NoInt bool
 }
 
-// SetString stores a string value at key, replacing any value of any type.
-func (l *Locked) SetString(key, val []byte, opt SetOptions) {
+// stringFlags returns the record flags for a string written with opt.
+func (opt SetOptions) stringFlags() byte {
 	flags := byte(TypeString)
 	if opt.Raw {
 		flags |= flagRaw
 	}
+	if opt.NoInt {
+		flags |= flagNoInt
+	}
+	return flags
+}
+
+// SetString stores a string value at key, replacing any value of any type.
+func (l *Locked) SetString(key, val []byte, opt SetOptions) {
+	flags := opt.stringFlags()
 	if recordSize(flags, key, len(val)) > maxInlineRecord {
 		b := make([]byte, len(val))
 		copy(b, val)
@@ -324,7 +341,7 @@ func (l *Locked) Copy(src []byte, to *Locked, dst []byte, replace bool) (bool, e
 	}
 	if e.Type == TypeString {
 		b := append([]byte(nil), e.val...)
-		to.SetString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw})
+		to.SetString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw, NoInt: e.noInt})
 		return true, nil
 	}
 	c, ok := e.obj.(Cloner)
@@ -345,7 +362,7 @@ func (l *Locked) Move(src []byte, to *Locked, dst []byte) bool {
 	if e.Type == TypeString {
 		b := append([]byte(nil), e.val...)
 		l.Delete(src)
-		to.SetString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw})
+		to.SetString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw, NoInt: e.noInt})
 		return true
 	}
 	obj := e.obj

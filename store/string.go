@@ -229,7 +229,7 @@ func (l *Locked) StringIncrByFloat(key []byte, add FloatAdd) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.SetString(key, res, SetOptions{ExpireAt: KeepTTL})
+	l.SetString(key, res, SetOptions{ExpireAt: KeepTTL, NoInt: true})
 	return res, nil
 }
 
@@ -255,10 +255,7 @@ func (l *Locked) bigStringOf(f *found) *bigString {
 // setOwnedString is SetString for a buffer the caller hands over: a large
 // value is kept as is instead of being copied.
 func (l *Locked) setOwnedString(key, val []byte, opt SetOptions) {
-	flags := byte(TypeString)
-	if opt.Raw {
-		flags |= flagRaw
-	}
+	flags := opt.stringFlags()
 	if recordSize(flags, key, len(val)) > maxInlineRecord {
 		l.set(key, flags|flagExternal, nil, &bigString{b: val}, opt.ExpireAt)
 		return

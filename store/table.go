@@ -45,12 +45,14 @@ func (t Type) String() string {
 //
 // flags: bits 0-2 type, bit 3 has-expire, bit 4 external value (the value is
 // an index into table.ext: large strings and every collection), bit 5 raw
-// string encoding (OBJECT ENCODING "raw" even when short).
+// string encoding (OBJECT ENCODING "raw" even when short), bit 6 a string
+// never reported as "int" (INCRBYFLOAT results).
 const (
 	flagTypeMask = 0x07
 	flagExpire   = 0x08
 	flagExternal = 0x10
 	flagRaw      = 0x20
+	flagNoInt    = 0x40
 
 	recHeader = 5 // flags + lru
 
