@@ -301,9 +301,7 @@ func (l *Locked) hashWrite(key []byte) (*Hash, error) {
 	if err != nil {
 		return nil, err
 	}
-	lru := l.lruClock()
-	b := f.sh.t.bytesAt(f.ref)
-	b[1], b[2], b[3], b[4] = byte(lru), byte(lru>>8), byte(lru>>16), byte(lru>>24)
+	f.sh.t.setLRU(f.ref, l.lruClock())
 	return h, nil
 }
 

@@ -148,8 +148,7 @@ func (l *Locked) Get(key []byte) (Entry, bool) {
 	f.sh.hits++
 	e := f.entry()
 	e.lru = l.lruClock()
-	b := f.sh.t.bytesAt(f.ref)
-	b[1], b[2], b[3], b[4] = byte(e.lru), byte(e.lru>>8), byte(e.lru>>16), byte(e.lru>>24)
+	f.sh.t.setLRU(f.ref, e.lru)
 	return e, true
 }
 
@@ -157,14 +156,15 @@ func (l *Locked) Get(key []byte) (Entry, bool) {
 // leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS,
 // TTL, OBJECT).
 func (l *Locked) Lookup(key []byte) (Entry, bool) {
-	e, ok := l.Peek(key)
-	sh := &l.s.shards[l.s.ShardIndex(l.db, key)]
-	if ok {
-		sh.hits++
-	} else {
-		sh.misses++
+	f, ok := l.locate(key)
+	if !ok {
+		f.sh.misses++
+		return Entry{}, false
 	}
-	return e, ok
+	f.sh.hits++
+	e := f.entry()
+	e.lru = f.sh.t.lruAt(f.ref)
+	return e, true
 }
 
 // Peek looks key up without touching statistics or the access clock.
@@ -174,8 +174,7 @@ func (l *Locked) Peek(key []byte) (Entry, bool) {
 		return Entry{}, false
 	}
 	e := f.entry()
-	e.lru = uint32(f.sh.t.bytesAt(f.ref)[1]) | uint32(f.sh.t.bytesAt(f.ref)[2])<<8 |
-		uint32(f.sh.t.bytesAt(f.ref)[3])<<16 | uint32(f.sh.t.bytesAt(f.ref)[4])<<24
+	e.lru = f.sh.t.lruAt(f.ref)
 	return e, true
 }
 
@@ -189,9 +188,7 @@ func (l *Locked) Exists(key []byte) bool {
 func (l *Locked) Touch(key []byte) bool {
 	f, ok := l.locate(key)
 	if ok {
-		lru := l.lruClock()
-		b := f.sh.t.bytesAt(f.ref)
-		b[1], b[2], b[3], b[4] = byte(lru), byte(lru>>8), byte(lru>>16), byte(lru>>24)
+		f.sh.t.setLRU(f.ref, l.lruClock())
 	}
 	return ok
 }
@@ -315,8 +312,7 @@ func (l *Locked) rewriteExpire(key []byte, at int64) bool {
 	if at != 0 {
 		flags |= flagExpire
 	}
-	lru := uint32(f.sh.t.bytesAt(f.ref)[1]) | uint32(f.sh.t.bytesAt(f.ref)[2])<<8 |
-		uint32(f.sh.t.bytesAt(f.ref)[3])<<16 | uint32(f.sh.t.bytesAt(f.ref)[4])<<24
+	lru := f.sh.t.lruAt(f.ref)
 	f.sh.t.replace(f.h, f.slot, f.ref, &f.rec, flags, lru, at, f.rec.val, f.rec.ext)
 	f.sh.t.maybeCompact()
 	return true

@@ -245,10 +245,8 @@ func (l *Locked) bigStringOf(f *found) *bigString {
 	if !ok {
 		return nil
 	}
-	b := f.sh.t.bytesAt(f.ref)
-	lru := l.lruClock()
-	b[0] |= flagRaw
-	b[1], b[2], b[3], b[4] = byte(lru), byte(lru>>8), byte(lru>>16), byte(lru>>24)
+	f.sh.t.bytesAt(f.ref)[0] |= flagRaw
+	f.sh.t.setLRU(f.ref, l.lruClock())
 	return bs
 }
 

@@ -94,6 +94,16 @@ func (t *table) bytesAt(ref uint32) []byte {
 	return t.pages[ref>>16-1][ref&0xffff:]
 }
 
+// lruAt returns the access clock of the record at ref.
+func (t *table) lruAt(ref uint32) uint32 {
+	return binary.LittleEndian.Uint32(t.bytesAt(ref)[1:])
+}
+
+// setLRU stores the access clock of the record at ref, in place.
+func (t *table) setLRU(ref uint32, lru uint32) {
+	binary.LittleEndian.PutUint32(t.bytesAt(ref)[1:], lru)
+}
+
 // decode parses the record at ref.
 func (t *table) decode(ref uint32) record {
 	b := t.bytesAt(ref)
