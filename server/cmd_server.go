@@ -115,7 +115,6 @@ func (s *Server) resetStats() {
 		&st.netInput, &st.expiredKeysSeen} {
 		v.Store(0)
 	}
-	st.commands.reset()
 	st.netOutput.reset()
 	s.cfg.metrics.reset()
 }

@@ -91,7 +91,6 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	c.lastTime.Store(now)
 	c.batchOffset = time.Since(c.batchStart)
 	c.srv.statsOf(cmd).call(int(c.id), int64((c.batchOffset-startOffset)/time.Microsecond))
-	c.srv.stats.commands.add(int(c.id), 1)
 }
 
 // afterReply applies CLIENT REPLY OFF/SKIP to the reply just written.

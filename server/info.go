@@ -234,7 +234,7 @@ func (s *Server) infoStats(b *infoBuilder) {
 		errors += rejected + failed
 	})
 	b.int("total_connections_received", st.connections.Load())
-	b.int("total_commands_processed", st.commands.load())
+	b.int("total_commands_processed", s.totalCommands())
 	b.int("instantaneous_ops_per_sec", int64(m.rate(rateOps)))
 	b.int("total_net_input_bytes", st.netInput.Load())
 	b.int("total_net_output_bytes", st.netOutput.load())
@@ -459,7 +459,7 @@ func (m *infoMetrics) sample(s *Server) {
 			return
 		case <-t.C:
 		}
-		cur := [rateCount]int64{s.stats.commands.load(), s.stats.netInput.Load(), s.stats.netOutput.load()}
+		cur := [rateCount]int64{s.totalCommands(), s.stats.netInput.Load(), s.stats.netOutput.load()}
 		m.notePeak(heapBytes())
 		m.mu.Lock()
 		for i := range cur {

@@ -45,7 +45,6 @@ type Server struct {
 // serverStats are the INFO stats counters.
 type serverStats struct {
 	connections     atomic.Int64
-	commands        atomicCounter
 	rejectedConns   atomic.Int64
 	dirty           atomicCounter
 	netInput        atomic.Int64
@@ -287,3 +286,14 @@ func (s *Server) applyConfig(c Config) {
 
 // statsOf returns the INFO commandstats counters of cmd.
 func (s *Server) statsOf(cmd *Command) *commandStats { return &s.cmdStats[cmd.index] }
+
+// totalCommands returns the number of commands run, summed from the
+// per-command statistics (INFO total_commands_processed).
+func (s *Server) totalCommands() int64 {
+	var n int64
+	for i := range s.cmdStats {
+		calls, _, _, _ := s.cmdStats[i].totals()
+		n += calls
+	}
+	return n
+}
