@@ -83,8 +83,7 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	case 1:
 		st.UnlockShards(c.oneKey[:])
 	case 2:
-		st.Unlock(c.shards)
-		c.shards.Clear()
+		c.unlockShards()
 	}
 	mark = c.afterUnlock(cmd, args, mark) // blocking.go: wake-ups, then block
 	c.afterReply(mark)
@@ -141,8 +140,8 @@ func (c *Conn) changedN(n int) {
 	c.srv.stats.dirty.add(int(c.id), int64(n))
 }
 
-// unlockShards releases the shards a self-locking (FlagKeyspace) handler
-// took through c.shards.
+// unlockShards releases the shards held through c.shards: by call for a
+// multi-key command, or by a self-locking (FlagKeyspace) handler.
 func (c *Conn) unlockShards() {
 	c.srv.store.Unlock(c.shards)
 	c.shards.Clear()
