@@ -169,7 +169,7 @@ func helloCommand(c *Conn, args [][]byte) {
 	if len(args) >= 2 {
 		v, ok := protocol.ParseInt(args[1])
 		if !ok {
-			c.reply.Error("ERR Protocol version is not an integer or out of range")
+			c.reply.Error(protocol.ErrProtoVersionNotInteger)
 			return
 		}
 		if v < 2 || v > 3 {
@@ -201,7 +201,7 @@ func helloCommand(c *Conn, args [][]byte) {
 		c.setAuthenticated(true)
 	}
 	if !c.authenticated {
-		c.reply.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		c.reply.Error(protocol.ErrHelloNoAuth)
 		return
 	}
 	if name != nil {
@@ -344,7 +344,7 @@ func clientListCommand(c *Conn, args [][]byte) {
 		case bytes.EqualFold(args[i], []byte("type")) && i+1 < len(args):
 			t := strings.ToLower(string(args[i+1]))
 			if t != "normal" && t != "master" && t != "replica" && t != "slave" && t != "pubsub" {
-				c.reply.Error("ERR Unknown client type '" + string(args[i+1]) + "'")
+				c.reply.Error(protocol.UnknownClientType(args[i+1]))
 				return
 			}
 			typeFilter = t
@@ -354,7 +354,7 @@ func clientListCommand(c *Conn, args [][]byte) {
 			for i++; i < len(args); i++ {
 				id, ok := protocol.ParseInt(args[i])
 				if !ok || id <= 0 {
-					c.reply.Error("ERR Invalid client ID")
+					c.reply.Error(protocol.ErrInvalidClientID)
 					return
 				}
 				ids[id] = true
@@ -442,7 +442,7 @@ func clientKillCommand(c *Conn, args [][]byte) {
 				return
 			}
 		}
-		c.reply.Error("ERR No such client")
+		c.reply.Error(protocol.ErrNoSuchClient)
 		return
 	}
 	if len(args)%2 != 0 {
@@ -458,7 +458,7 @@ func clientKillCommand(c *Conn, args [][]byte) {
 		case "id":
 			n, ok := protocol.ParseInt(args[i+1])
 			if !ok || n <= 0 {
-				c.reply.Error("ERR client-id should be greater than 0")
+				c.reply.Error(protocol.ErrClientIDNotPositive)
 				return
 			}
 			id = n
@@ -471,7 +471,7 @@ func clientKillCommand(c *Conn, args [][]byte) {
 		case "type":
 			typ = strings.ToLower(val)
 			if typ != "normal" && typ != "master" && typ != "replica" && typ != "slave" && typ != "pubsub" {
-				c.reply.Error("ERR Unknown client type '" + val + "'")
+				c.reply.Error(protocol.UnknownClientType(args[i+1]))
 				return
 			}
 		case "skipme":

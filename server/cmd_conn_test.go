@@ -102,6 +102,7 @@ func TestConn_Auth(t *testing.T) {
 	_, addr := startServer(t, server.Config{RequirePass: "secret"})
 	r := dialRaw(t, addr)
 	r.do("-NOAUTH Authentication required.\r\n", "GET", "k")
+	r.do("-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n", "HELLO", "3")
 	r.do("-ERR unknown command 'NOSUCH', with args beginning with: \r\n", "NOSUCH")
 	r.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "bad")
 	r.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "bob", "secret")

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/carmine-db/carmine/protocol"
 	"github.com/carmine-db/carmine/store"
 )
 
@@ -191,7 +192,7 @@ func (s *Server) accept(nc net.Conn) {
 	if maxClients > 0 && len(s.conns) >= maxClients {
 		s.mu.Unlock()
 		s.stats.rejectedConns.Add(1)
-		io.WriteString(nc, "-ERR max number of clients reached\r\n")
+		io.WriteString(nc, "-"+protocol.ErrMaxClients+"\r\n")
 		nc.Close()
 		return
 	}
