@@ -167,6 +167,19 @@ func (l *Locked) Lookup(key []byte) (Entry, bool) {
 	return e, true
 }
 
+// GetForWrite looks key up for a write, as Redis's lookupKeyWrite: no
+// statistics, but the access clock is refreshed.
+func (l *Locked) GetForWrite(key []byte) (Entry, bool) {
+	f, ok := l.locate(key)
+	if !ok {
+		return Entry{}, false
+	}
+	e := f.entry()
+	e.lru = l.lruClock()
+	f.sh.t.setLRU(f.ref, e.lru)
+	return e, true
+}
+
 // Peek looks key up without touching statistics or the access clock.
 func (l *Locked) Peek(key []byte) (Entry, bool) {
 	f, ok := l.locate(key)

@@ -477,14 +477,13 @@ func (l *Locked) setRead(key []byte) (*Set, error) {
 // is refreshed as Redis's lookupKeyWrite does. It returns nil for a
 // missing key.
 func (l *Locked) setWrite(key []byte) (*Set, error) {
-	e, ok := l.Peek(key)
+	e, ok := l.GetForWrite(key)
 	if !ok {
 		return nil, nil
 	}
 	if e.Type != TypeSet {
 		return nil, ErrWrongType
 	}
-	l.Touch(key)
 	return e.obj.(*Set), nil
 }
 

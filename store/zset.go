@@ -569,14 +569,13 @@ func (l *Locked) zsetRead(key []byte) (*ZSet, error) {
 // zsetWrite looks key up for writing (no statistics; the access clock is
 // refreshed as Redis's lookupKeyWrite does). nil for a missing key.
 func (l *Locked) zsetWrite(key []byte) (*ZSet, error) {
-	e, ok := l.Peek(key)
+	e, ok := l.GetForWrite(key)
 	if !ok {
 		return nil, nil
 	}
 	if e.Type != TypeZSet {
 		return nil, ErrWrongType
 	}
-	l.Touch(key)
 	return e.obj.(*ZSet), nil
 }
 
