@@ -164,6 +164,9 @@ func buildTable() *Table {
 		hashCommands,
 		setCommands,
 		zsetCommands,
+		transactionCommands,
+		pubsubCommands,
+		observeCommands,
 	}
 	rowsOnce.Do(func() { rowCount = prepareRows(families) })
 	t := &Table{byName: make(map[string]*Command), rows: rowCount}

@@ -1,0 +1,4 @@
+package server
+
+// transactionCommands are MULTI, EXEC, DISCARD, WATCH and UNWATCH.
+var transactionCommands = []*Command{}
