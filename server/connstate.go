@@ -26,3 +26,9 @@ func (c *Conn) multiCount() int {
 func (c *Conn) outputBuffer() (chunks, bytes int) {
 	return 0, 0
 }
+
+// release drops everything the connection holds in server-wide registries
+// (subscriptions, watched keys, tracking, MONITOR) once it has closed. It
+// runs on the connection's goroutine after serve returns.
+func (c *Conn) release() {
+}

@@ -204,6 +204,7 @@ func (s *Server) accept(nc net.Conn) {
 	go func() {
 		defer s.wg.Done()
 		c.serve()
+		c.release()
 		s.mu.Lock()
 		delete(s.conns, c.id)
 		s.mu.Unlock()
