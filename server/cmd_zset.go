@@ -246,7 +246,12 @@ func parseScoreRange(minArg, maxArg []byte) (store.ScoreRange, bool) {
 	return r, ok1 && ok2
 }
 
+// parseScoreBound reads one bound. Redis hands the argument to strtod as
+// a C string, so whatever follows a NUL byte is never looked at.
 func parseScoreBound(b []byte) (float64, bool, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
 	ex := len(b) > 0 && b[0] == '('
 	if ex {
 		b = b[1:]
@@ -871,10 +876,12 @@ func parseZMPop(args [][]byte, idx int) (keys [][]byte, max bool, count int, msg
 	if !ok || n < 1 {
 		return nil, false, 0, protocol.ErrNumKeysNotPositive
 	}
-	where := int64(idx) + n + 1
-	if where >= int64(len(args)) {
+	// MIN or MAX follows the keys; compared without computing idx+n+1,
+	// which overflows for a numkeys near LONG_MAX.
+	if n >= int64(len(args)-idx-1) {
 		return nil, false, 0, protocol.ErrSyntax
 	}
+	where := int64(idx) + n + 1
 	switch w := args[where]; {
 	case bytes.EqualFold(w, []byte("min")):
 	case bytes.EqualFold(w, []byte("max")):

@@ -481,6 +481,30 @@ var zCases = []struct {
 		z(zErr(zNumKeys), "bzmpop", -1, 0, "z", "min"),
 		z(zErr(zSyntax), "bzmpop", 0, 1, "z", "min", "count", 1, "count"),
 	}},
+	{"numkeys near LONG_MAX", []zStep{
+		// idx+numkeys+1 used to overflow and index args with a
+		// negative position (a panic).
+		z(int64(1), "zadd", "z", 1, "a"),
+		z(zErr(zSyntax), "zmpop", "9223372036854775807", "z", "min"),
+		z(zErr(zSyntax), "zmpop", "9223372036854775806", "z", "min"),
+		z(zErr(zSyntax), "zmpop", "4611686018427387904", "z", "min"),
+		z(zErr(zSyntax), "bzmpop", 0, "9223372036854775807", "z", "min"),
+		z(zErr(zSyntax), "zmpop", 2, "z", "min"),
+		z(zs("z", "a", "1"), "zmpop", 1, "z", "min"),
+	}},
+	{"score range bounds are C strings", []zStep{
+		z(int64(5), "zadd", "z", 1, "a", 2, "b", 3, "c", 4, "d", 5, "e"),
+		z(int64(5), "zcount", "z", "1\x00", 5),
+		z(int64(5), "zcount", "z", "1\x00junk", 5),
+		z(int64(2), "zcount", "z", "(3\x00zzz", 5),
+		z(int64(5), "zcount", "z", "\x00", "+inf\x00junk"),
+		z(int64(5), "zcount", "z", "(\x00", "+inf"),
+		z(zs("b", "2", "c", "3", "d", "4"), "zrangebyscore", "z", "(1\x00x", "4\x00", "withscores"),
+		z(int64(0), "zremrangebyscore", "nokey", "1\x00x", 2),
+		z(zErr(zMinMax), "zcount", "z", "1x\x00", 5),
+		z(zErr(zNotFloat), "zadd", "z", "1\x00", "a"),
+		z(zErr(zNotFloat), "zincrby", "z", "1\x00", "a"),
+	}},
 }
 
 func TestZSet_Commands(t *testing.T) {
