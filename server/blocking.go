@@ -229,8 +229,8 @@ func (c *Conn) wokenKey() []byte { return c.blk.woken }
 // parseBlockTimeout parses a blocking command's timeout in seconds and
 // returns its deadline from now (zero for none), or an error reply. As
 // Redis 7.0's getTimeoutFromObjectOrReply: the text is a long double,
-// multiplied by 1000 and truncated to whole milliseconds (so 0.0001 and
-// -0.0001 both mean forever); a product beyond the int64 range converts
+// multiplied by 1000 and rounded up to whole milliseconds (0.0001 waits
+// 1 ms; -0.0001 rounds up to 0, forever); a product beyond the int64 range converts
 // as on x86, to the most negative integer, and so is "negative"; a
 // deadline beyond the clock's range never comes.
 func parseBlockTimeout(arg []byte, now time.Time) (time.Time, string) {
@@ -255,8 +255,9 @@ func parseBlockTimeout(arg []byte, now time.Time) (time.Time, string) {
 }
 
 // longDoubleMillis returns the text's value times 1000, rounded to a
-// 64-bit mantissa as x87 long double arithmetic does and truncated toward
-// zero; ok is false outside the int64 range.
+// 64-bit mantissa as x87 long double arithmetic does and rounded up to a
+// whole millisecond as Redis's ceill does (0.001 s blocks for 1 ms, not
+// forever); ok is false outside the int64 range.
 func longDoubleMillis(arg []byte, ld protocol.LongDouble) (int64, bool) {
 	x, _, err := new(big.Float).SetPrec(64).Parse(string(arg), 0)
 	if err != nil {
@@ -266,6 +267,9 @@ func longDoubleMillis(arg []byte, ld protocol.LongDouble) (int64, bool) {
 	ms, acc := x.Int64()
 	if acc != big.Exact && (ms == math.MaxInt64 || ms == math.MinInt64) {
 		return 0, false
+	}
+	if acc == big.Below { // a positive fraction was truncated: take the ceiling
+		ms++
 	}
 	return ms, true
 }

@@ -531,9 +531,11 @@ func TestParseBlockTimeout(t *testing.T) {
 		err     string
 	}{
 		{in: "0", forever: true},
-		{in: "0.0001", forever: true},
-		{in: "-0.0001", forever: true},
-		{in: "1e-400", forever: true},
+		{in: "0.0001", after: time.Millisecond}, // rounded up, as Redis's ceill
+		{in: "0.001", after: time.Millisecond},
+		{in: "0.0016", after: 2 * time.Millisecond},
+		{in: "-0.0001", forever: true}, // ceil(-0.1) is 0
+		{in: "1e-400", after: time.Millisecond},
 		{in: "0.1", after: 100 * time.Millisecond},
 		{in: "1.5", after: 1500 * time.Millisecond},
 		{in: "0x10", after: 16 * time.Second},

@@ -224,10 +224,20 @@ func llenCommand(c *Conn, args [][]byte) {
 }
 
 // LINDEX key index
+//
+// As Redis, the key is looked up before the index is parsed: a missing key
+// answers null and a key of another type WRONGTYPE whatever the index.
 func lindexCommand(c *Conn, args [][]byte) {
 	index, ok := protocol.ParseInt(args[2])
 	if !ok {
-		c.reply.Error(protocol.ErrNotInteger)
+		switch n, err := c.locked.ListLen(args[1]); {
+		case err != nil:
+			c.reply.Error(errorReply(err))
+		case n == 0:
+			c.reply.Null()
+		default:
+			c.reply.Error(protocol.ErrNotInteger)
+		}
 		return
 	}
 	v, ok, err := c.locked.ListIndex(args[1], index)
@@ -242,10 +252,21 @@ func lindexCommand(c *Conn, args [][]byte) {
 }
 
 // LSET key index element
+//
+// As Redis, the key is looked up before the index is parsed: a missing key
+// answers "no such key" and a key of another type WRONGTYPE whatever the
+// index.
 func lsetCommand(c *Conn, args [][]byte) {
 	index, ok := protocol.ParseInt(args[2])
 	if !ok {
-		c.reply.Error(protocol.ErrNotInteger)
+		switch e, exists := c.locked.Peek(args[1]); {
+		case !exists:
+			c.reply.Error(errorReply(store.ErrNoSuchKey))
+		case e.Type != store.TypeList:
+			c.reply.Error(errorReply(store.ErrWrongType))
+		default:
+			c.reply.Error(protocol.ErrNotInteger)
+		}
 		return
 	}
 	if err := c.locked.ListSet(args[1], index, args[3]); err != nil {
@@ -632,13 +653,16 @@ func blmoveGeneric(c *Conn, src, dst []byte, from, to store.End, timeout []byte)
 }
 
 // BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
+//
+// As t_list.c lmpopGenericCommand, numkeys, the direction and COUNT are
+// parsed before the timeout, so their errors come first.
 func blmpopCommand(c *Conn, args [][]byte) {
-	deadline, msg := parseBlockTimeout(args[1], time.Now())
+	keys, end, count, msg := parseMPop(args[2:])
 	if msg != "" {
 		c.reply.Error(msg)
 		return
 	}
-	keys, end, count, msg := parseMPop(args[2:])
+	deadline, msg := parseBlockTimeout(args[1], time.Now())
 	if msg != "" {
 		c.reply.Error(msg)
 		return

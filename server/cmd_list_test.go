@@ -197,6 +197,13 @@ func TestList_LLenLIndex(t *testing.T) {
 			ld(listErr(wrongType), "LLEN", "s"),
 			ld(listErr(wrongType), "LINDEX", "s", "0"),
 		}},
+		// The key is looked up before the index is parsed (compat lists.txt).
+		{"KeyBeforeIndex", []listStep{
+			ld(listNil{}, "LINDEX", "nokey", "abc"),
+			ld("OK", "SET", "s", "x"),
+			ld(listErr(wrongType), "LINDEX", "s", "abc"),
+			ld(int64(0), "EXISTS", "nokey"),
+		}},
 	})
 }
 
@@ -217,6 +224,13 @@ func TestList_LSet(t *testing.T) {
 			ld(listErr("ERR value is not an integer or out of range"), "LSET", "l", "abc", "x"),
 			ld("OK", "SET", "s", "x"),
 			ld(listErr(wrongType), "LSET", "s", "0", "x"),
+		}},
+		// The key is looked up before the index is parsed (compat lists.txt).
+		{"KeyBeforeIndex", []listStep{
+			ld(listErr("ERR no such key"), "LSET", "nokey", "abc", "x"),
+			ld("OK", "SET", "s", "x"),
+			ld(listErr(wrongType), "LSET", "s", "abc", "x"),
+			ld(int64(0), "EXISTS", "nokey"),
 		}},
 	})
 }
@@ -553,6 +567,15 @@ func TestList_BlockingErrors(t *testing.T) {
 			ld(listErr("ERR timeout is not a float or out of range"), "BLMPOP", "x", "1", "a", "LEFT"),
 			ld(listErr("ERR numkeys should be greater than 0"), "BLMPOP", "0", "0", "a", "LEFT"),
 			ld(listErr("ERR syntax error"), "BLMPOP", "0", "3", "a", "LEFT"),
+		}},
+		// BLMPOP parses numkeys, the direction and COUNT before the timeout
+		// (compat blocking.txt).
+		{"BLMPOPParseOrder", []listStep{
+			ld(listErr("ERR numkeys should be greater than 0"), "BLMPOP", "abc", "0", "a", "LEFT"),
+			ld(listErr("ERR syntax error"), "BLMPOP", "abc", "1", "a", "UP"),
+			ld(listErr("ERR count should be greater than 0"), "BLMPOP", "-1", "1", "a", "LEFT", "COUNT", "0"),
+			ld(listErr("ERR syntax error"), "BLMPOP", "-1", "2", "a", "LEFT"),
+			ld(listErr("ERR timeout is negative"), "BLMPOP", "-1", "1", "a", "LEFT"),
 		}},
 		{"WrongType", []listStep{
 			ld("OK", "SET", "s", "x"),
