@@ -281,7 +281,7 @@ func (r *LexRange) empty() bool {
 // member at or above the minimum (the last at or below the maximum, with
 // reverse) for as long as members stay in range.
 func (z *ZSet) LexRankRange(r LexRange, reverse bool) (lo, hi int) {
-	if r.empty() {
+	if r.empty() || !z.mayHoldLex(r) {
 		return 0, 0
 	}
 	if z.big != nil {
@@ -309,6 +309,20 @@ func (z *ZSet) LexRankRange(r LexRange, reverse bool) (lo, hi int) {
 		return lo, it.n
 	}
 	return z.lexReverseSpan(r, z.Len())
+}
+
+// mayHoldLex is Redis's zslIsInLexRange / zzlIsInLexRange test: the range
+// can hold members only if the last member is at or above its minimum and
+// the first at or below its maximum. With equal scores that is exact; with
+// mixed scores it decides, as in Redis, that ranges such as [d [d over
+// {d:0.1, c:1.5} are empty.
+func (z *ZSet) mayHoldLex(r LexRange) bool {
+	n, ok := z.Len(), true
+	z.Range(n-1, n, false, func(m []byte, _ float64) bool { ok = r.aboveMin(m); return false })
+	if ok {
+		z.Range(0, 1, false, func(m []byte, _ float64) bool { ok = r.belowMax(m); return false })
+	}
+	return ok
 }
 
 // lexReverseSpan walks from the end as Redis's zzlLastInLexRange does.

@@ -846,3 +846,35 @@ func TestZSet_CloneIsIndependent(t *testing.T) {
 		assert.Equal(t, zget(t, l, "c").Encoding(), map[bool]string{true: "listpack", false: "skiplist"}[n <= 128])
 	}
 }
+
+// TestZSet_LexRankRange_MixedScores checks Redis's up-front test for lex
+// ranges over members with different scores: the range is empty unless
+// the last member is at or above the minimum and the first at or below
+// the maximum (zzlIsInLexRange).
+func TestZSet_LexRankRange_MixedScores(t *testing.T) {
+	l := newZSetView(t, 128, 64)
+	_, err := l.ZSetAdd([]byte("z"), 0, []float64{1.5, 0.1}, zb("c", "d"))
+	require.NoError(t, err)
+	z := zget(t, l, "z") // ordered d (0.1), c (1.5)
+	inc := func(s string) LexBound { return LexBound{Kind: LexInclusive, Value: []byte(s)} }
+	tests := []struct {
+		name     string
+		min, max LexBound
+		want     int
+	}{
+		{"last below min", inc("d"), inc("d"), 0},
+		{"first above max", inc("a"), inc("b"), 0},
+		{"both checks pass: the walk takes d then c", inc("c"), inc("d"), 2},
+	}
+	for _, big := range []bool{false, true} {
+		if big {
+			z.toBig()
+		}
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/big=%v", tt.name, big), func(t *testing.T) {
+				lo, hi := z.LexRankRange(LexRange{Min: tt.min, Max: tt.max}, false)
+				require.Equal(t, tt.want, hi-lo)
+			})
+		}
+	}
+}
