@@ -479,6 +479,8 @@ func (c *Conn) afterUnlock(cmd *Command, args [][]byte, mark int) int {
 // goes away, running the handler again after each wake-up until it
 // replies.
 func (c *Conn) waitBlocked(cmd *Command, args [][]byte) {
+	c.blockedNow.Store(true)
+	defer c.blockedNow.Store(false)
 	for {
 		c.blk.pending = false
 		c.flush() // replies of earlier pipelined commands go out now

@@ -27,6 +27,9 @@ var commandCommands = []*Command{
 			{Name: "command|getkeys", Arity: -4, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
 				Summary: "Extracts the key names from an arbitrary command.", Since: "2.8.13",
 				Syntax: "command [arg [arg ...]]", Run: commandGetKeysCommand},
+			{Name: "command|getkeysandflags", Arity: -4, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
+				Summary: "Extracts the key names and their access flags from an arbitrary command.", Since: "7.0.0",
+				Syntax: "command [arg [arg ...]]", Run: commandGetKeysAndFlagsCommand},
 			{Name: "command|help", Arity: 2, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
 				Summary: "Lists the COMMAND subcommands.", Since: "5.0.0", Run: commandHelpCommand},
 			{Name: "command|info", Arity: -2, Flags: commandFlags, Group: GroupServer, ACL: ACLConnection,
@@ -86,9 +89,7 @@ func (t *Table) lookupFull(name []byte) *Command {
 
 // commandInfoEntry writes one COMMAND INFO entry, Redis 7.0's ten fields:
 // name, arity, flags, first key, last key, step, ACL categories, tips, key
-// specifications and subcommands. Carmine's rows carry no key
-// specifications, so that field is always empty; clients fall back to the
-// first/last/step triple, which is exact.
+// specifications (keyspecs.go) and subcommands.
 func commandInfoEntry(c *Conn, cmd *Command) {
 	w := c.reply
 	w.Array(10)
@@ -111,7 +112,7 @@ func commandInfoEntry(c *Conn, cmd *Command) {
 	for _, tip := range cmd.Tips {
 		w.BulkString(tip)
 	}
-	w.Set(0) // key specifications
+	writeKeySpecs(w, cmd.keySpecs)
 	if len(cmd.Subs) == 0 {
 		w.Set(0) // as Redis: an empty set, but an array when there are some
 		return
@@ -178,7 +179,18 @@ func commandDocsEntry(c *Conn, cmd *Command) {
 
 // COMMAND GETKEYS command [arg ...]
 func commandGetKeysCommand(c *Conn, args [][]byte) {
-	target := args[2:]
+	getKeysGeneric(c, args[2:], false)
+}
+
+// COMMAND GETKEYSANDFLAGS command [arg ...]
+func commandGetKeysAndFlagsCommand(c *Conn, args [][]byte) {
+	getKeysGeneric(c, args[2:], true)
+}
+
+// getKeysGeneric answers GETKEYS and GETKEYSANDFLAGS for the command line
+// target: its keys (each with its key flags when withFlags), found as
+// Command.findKeys says.
+func getKeysGeneric(c *Conn, target [][]byte, withFlags bool) {
 	cmd := c.srv.table.Lookup(strings.ToLower(string(target[0])))
 	if cmd != nil && len(cmd.Subs) > 0 {
 		cmd = cmd.sub(target[1])
@@ -187,21 +199,27 @@ func commandGetKeysCommand(c *Conn, args [][]byte) {
 	case cmd == nil:
 		c.reply.Error("ERR Invalid command specified")
 		return
-	case cmd.FirstKey <= 0 && cmd.KeysOf == nil && cmd.Flags&FlagMovableKeys == 0:
+	case !cmd.hasKeys():
 		c.reply.Error("ERR The command has no key arguments")
 		return
 	case !cmd.arityOK(len(target)):
 		c.reply.Error("ERR Invalid number of arguments specified for command")
 		return
 	}
-	pos := cmd.keyPositions(target, nil)
-	if len(pos) == 0 && cmd.Flags&FlagNoMandatoryKeys == 0 {
+	keys := cmd.findKeys(target)
+	if len(keys) == 0 && cmd.Flags&FlagNoMandatoryKeys == 0 {
 		c.reply.Error("ERR Invalid arguments specified for command")
 		return
 	}
-	c.reply.Array(len(pos))
-	for _, p := range pos {
-		c.reply.Bulk(target[p])
+	c.reply.Array(len(keys))
+	for _, k := range keys {
+		if withFlags {
+			c.reply.Array(2)
+			c.reply.Bulk(target[k.pos])
+			writeKeyFlags(c.reply, k.flags)
+		} else {
+			c.reply.Bulk(target[k.pos])
+		}
 	}
 }
 
@@ -260,5 +278,7 @@ func commandHelpCommand(c *Conn, args [][]byte) {
 		"INFO [<command-name> ...]", "    Return details about the named commands, or about every command.",
 		"DOCS [<command-name> ...]", "    Return the documentation of the named commands, or of every command.",
 		"GETKEYS <full-command>", "    Return the keys a complete command line names.",
+		"GETKEYSANDFLAGS <full-command>",
+		"    Return the keys a complete command line names, each with what the command does with it.",
 	)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"crypto/subtle"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,9 +57,27 @@ var connectionCommands = []*Command{
 			{Name: "client|reply", Arity: 3, Flags: connFlags, Group: GroupConnection, ACL: ACLConnection,
 				Summary: "Instructs the server whether to reply to commands.", Since: "3.2.0",
 				Syntax: "ON | OFF | SKIP", Run: clientReplyCommand},
+			{Name: "client|tracking", Arity: -3, Flags: connFlags, Group: GroupConnection, ACL: ACLConnection,
+				Summary: "Turns server-assisted client-side caching on or off for the connection.", Since: "6.0.0",
+				Run: clientTrackingCommand, Syntax: "<ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] " +
+					"[BCAST] [OPTIN] [OPTOUT] [NOLOOP]"},
+			{Name: "client|caching", Arity: 3, Flags: connFlags, Group: GroupConnection, ACL: ACLConnection,
+				Summary: "Says whether the keys read by the next command are tracked (OPTIN/OPTOUT).", Since: "6.0.0",
+				Syntax: "YES | NO", Run: clientCachingCommand},
+			{Name: "client|getredir", Arity: 2, Flags: connFlags, Group: GroupConnection, ACL: ACLConnection,
+				Summary: "Returns the client id tracking invalidations are redirected to.", Since: "6.0.0",
+				Run: clientGetredirCommand},
+			{Name: "client|trackinginfo", Arity: 2, Flags: connFlags, Group: GroupConnection, ACL: ACLConnection,
+				Summary: "Returns the connection's client-side caching settings.", Since: "6.2.0",
+				Run: clientTrackingInfoCommand},
 			{Name: "client|setinfo", Arity: 4, Flags: connFlags, Group: GroupConnection, ACL: ACLConnection,
 				Summary: "Sets information specific to the client or connection.", Since: "7.2.0",
 				Syntax: "LIB-NAME libname | LIB-VER libver", Run: clientSetInfoCommand},
+			{Name: "client|pause", Arity: -3, Flags: FlagAdmin | connFlags, Group: GroupConnection, ACL: ACLConnection,
+				Summary: "Suspends commands processing.", Since: "3.0.0",
+				Syntax: "timeout:integer [WRITE | ALL]", Run: clientPauseCommand}, // pause.go
+			{Name: "client|unpause", Arity: 2, Flags: FlagAdmin | connFlags, Group: GroupConnection, ACL: ACLConnection,
+				Summary: "Resumes processing commands from paused clients.", Since: "6.2.0", Run: clientUnpauseCommand},
 			{Name: "client|help", Arity: 2, Flags: FlagLoading | FlagStale, Group: GroupConnection, ACL: ACLConnection,
 				Summary: "Returns helpful text about the different subcommands.", Since: "5.0.0", Run: clientHelpCommand},
 		}},
@@ -68,6 +85,9 @@ var connectionCommands = []*Command{
 
 // PING [message]
 func pingCommand(c *Conn, args [][]byte) {
+	if c.sub.active && len(args) <= 2 && c.pubsubPing(args) { // pubsub.go: RESP2 subscribe mode
+		return
+	}
 	switch len(args) {
 	case 1:
 		c.reply.Simple("PONG")
@@ -109,6 +129,10 @@ func quitCommand(c *Conn, args [][]byte) {
 
 // RESET
 func resetCommand(c *Conn, args [][]byte) {
+	c.discardTx()      // cmd_multi.go: ends MULTI, forgets watched keys
+	c.unsubscribeAll() // pubsub.go
+	c.stopMonitor()    // monitor.go
+	c.trackingOff()    // tracking.go
 	c.setDB(0)
 	c.setProtocol(2)
 	c.replyMode = replyOn
@@ -330,107 +354,6 @@ func clientNoEvictCommand(c *Conn, args [][]byte) {
 	c.reply.OK()
 }
 
-// CLIENT INFO
-func clientInfoCommand(c *Conn, args [][]byte) {
-	c.reply.Verbatim("txt", c.infoLine(time.Now())+"\n")
-}
-
-// CLIENT LIST [TYPE normal|master|replica|pubsub] [ID client-id ...]
-func clientListCommand(c *Conn, args [][]byte) {
-	var ids map[int64]bool
-	typeFilter := ""
-	for i := 2; i < len(args); i++ {
-		switch {
-		case bytes.EqualFold(args[i], []byte("type")) && i+1 < len(args):
-			t := strings.ToLower(string(args[i+1]))
-			if t != "normal" && t != "master" && t != "replica" && t != "slave" && t != "pubsub" {
-				c.reply.Error(protocol.UnknownClientType(args[i+1]))
-				return
-			}
-			typeFilter = t
-			i++
-		case bytes.EqualFold(args[i], []byte("id")) && i+1 < len(args):
-			ids = map[int64]bool{}
-			for i++; i < len(args); i++ {
-				id, ok := protocol.ParseInt(args[i])
-				if !ok || id <= 0 {
-					c.reply.Error(protocol.ErrInvalidClientID)
-					return
-				}
-				ids[id] = true
-			}
-		default:
-			c.reply.Error(protocol.ErrSyntax)
-			return
-		}
-	}
-	now := time.Now()
-	var sb strings.Builder
-	for _, o := range c.srv.connListSorted() {
-		if ids != nil && !ids[o.id] {
-			continue
-		}
-		if typeFilter != "" && typeFilter != "normal" {
-			continue
-		}
-		sb.WriteString(o.infoLine(now))
-		sb.WriteByte('\n')
-	}
-	c.reply.Verbatim("txt", sb.String())
-}
-
-// infoLine formats the connection as one CLIENT LIST line, with Redis's
-// fields in Redis's order.
-func (c *Conn) infoLine(now time.Time) string {
-	var b []byte
-	field := func(k, v string) {
-		if len(b) > 0 {
-			b = append(b, ' ')
-		}
-		b = append(b, k...)
-		b = append(b, '=')
-		b = append(b, v...)
-	}
-	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
-	cmdName := "NULL"
-	if cmd := c.lastCmd.Load(); cmd != nil {
-		cmdName = cmd.Name
-	}
-	field("id", itoa(c.id))
-	field("addr", c.nc.RemoteAddr().String())
-	field("laddr", c.nc.LocalAddr().String())
-	field("fd", itoa(c.id+7))
-	field("name", c.getName())
-	field("age", itoa(int64(now.Sub(c.createdAt)/time.Second)))
-	field("idle", itoa((now.UnixMilli()-c.lastTime.Load())/1000))
-	field("flags", "N")
-	field("db", itoa(c.dbShown.Load()))
-	field("sub", "0")
-	field("psub", "0")
-	field("ssub", "0")
-	field("multi", "-1")
-	field("qbuf", "0")
-	field("qbuf-free", "0")
-	field("argv-mem", "0")
-	field("multi-mem", "0")
-	field("rbs", "16384")
-	field("rbp", "16384")
-	field("obl", "0")
-	field("oll", "0")
-	field("omem", "0")
-	field("tot-mem", "0")
-	field("events", "r")
-	field("cmd", cmdName)
-	field("user", "default")
-	field("redir", "-1")
-	field("resp", itoa(int64(c.resp.Load())))
-	if c.libName != "" || c.libVer != "" {
-		field("lib-name", c.libName)
-		field("lib-ver", c.libVer)
-	}
-	return string(b)
-}
-
 // CLIENT KILL addr | CLIENT KILL [ID id] [TYPE t] [ADDR a] [LADDR a] [SKIPME yes|no] [USER u]
 func clientKillCommand(c *Conn, args [][]byte) {
 	if len(args) == 3 {
@@ -467,6 +390,10 @@ func clientKillCommand(c *Conn, args [][]byte) {
 		case "laddr":
 			laddr = val
 		case "user":
+			if val != "default" { // the only user until ACLs exist
+				c.reply.Error("ERR No such user '" + val + "'")
+				return
+			}
 			user = val
 		case "type":
 			typ = strings.ToLower(val)
@@ -493,7 +420,7 @@ func clientKillCommand(c *Conn, args [][]byte) {
 	for _, o := range c.srv.connList() {
 		if (id != 0 && o.id != id) || (addr != "" && o.nc.RemoteAddr().String() != addr) ||
 			(laddr != "" && o.nc.LocalAddr().String() != laddr) || (user != "" && user != "default") ||
-			(typ != "" && typ != "normal") || (skipMe && o == c) {
+			(typ != "" && typ != o.clientType()) || (skipMe && o == c) {
 			continue
 		}
 		o.kill()
@@ -513,16 +440,23 @@ func (c *Conn) kill() {
 func clientHelpCommand(c *Conn, args [][]byte) {
 	lines := []string{
 		"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+		"CACHING (YES|NO)", "    With OPTIN tracking, YES tracks the keys of the next command; with OPTOUT, NO skips them.",
+		"GETREDIR", "    Return the ID of the client that receives this connection's invalidations, or -1.",
 		"ID", "    Return the ID of the current connection.",
 		"INFO", "    Return information about the current client connection.",
 		"KILL <ip:port>", "    Kill connection made from <ip:port>.",
 		"KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are ID, TYPE, ADDR, LADDR, SKIPME, USER.",
 		"LIST [TYPE normal|master|replica|pubsub] [ID <id> [<id> ...]]", "    Return information about client connections.",
 		"GETNAME", "    Return the name of the current connection.",
+		"UNPAUSE", "    Stop the current client pause, resuming traffic.",
+		"PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
 		"SETNAME <name>", "    Assign the name <name> to the current connection.",
 		"SETINFO <LIB-NAME|LIB-VER> <value>", "    Set library name or version of the current connection.",
 		"NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction.",
 		"REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
+		"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]",
+		"    Turn client-side caching invalidations on or off for the current connection.",
+		"TRACKINGINFO", "    Describe the current connection's client-side caching settings.",
 		"HELP", "    Print this help.",
 	}
 	c.reply.Array(len(lines))

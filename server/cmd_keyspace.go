@@ -211,7 +211,7 @@ func renameGeneric(c *Conn, args [][]byte, nx bool) {
 
 // KEYS pattern
 func keysCommand(c *Conn, args [][]byte) {
-	keys := c.srv.store.Keys(c.db, args[1], c.locked.Now(), nil)
+	keys := c.srv.store.Keys(c.db, args[1], c.locked.Now(), nil, c.locking())
 	c.reply.Array(len(keys))
 	for _, k := range keys {
 		c.reply.Bulk(k)
@@ -234,7 +234,7 @@ func scanCommand(c *Conn, args [][]byte) {
 		c.reply.Error(errMsg)
 		return
 	}
-	next, keys := c.srv.store.Scan(c.db, cursor, c.locked.Now(), opt, nil)
+	next, keys := c.srv.store.Scan(c.db, cursor, c.locked.Now(), opt, nil, c.locking())
 	c.reply.Array(2)
 	var tmp [20]byte
 	c.reply.Bulk(strconv.AppendUint(tmp[:0], next, 10))
@@ -333,7 +333,7 @@ func typeByName(name []byte) store.Type {
 
 // RANDOMKEY
 func randomkeyCommand(c *Conn, args [][]byte) {
-	key := c.srv.store.RandomKey(c.db, c.locked.Now())
+	key := c.srv.store.RandomKey(c.db, c.locked.Now(), c.locking())
 	if key == nil {
 		c.reply.Null()
 		return
@@ -410,7 +410,7 @@ func copyCommand(c *Conn, args [][]byte) {
 	st := c.srv.store
 	c.shards.AddKey(st, c.db, src)
 	c.shards.AddKey(st, dstDB, dst)
-	st.Lock(c.shards)
+	c.lockShardSet()
 	defer c.unlockShards()
 	from, to := st.View(c.db, c.locked.Now()), st.View(dstDB, c.locked.Now())
 	ok, err := from.Copy(src, &to, dst, replace)
@@ -423,8 +423,7 @@ func copyCommand(c *Conn, args [][]byte) {
 		return
 	}
 	c.reply.Int(1)
-	c.changedN(1)
-	c.noteReadyIn(dstDB, dst)
+	c.changedIn(dstDB, dst, "copy_to")
 }
 
 // MOVE key db
@@ -442,7 +441,7 @@ func moveCommand(c *Conn, args [][]byte) {
 	st := c.srv.store
 	c.shards.AddKey(st, c.db, key)
 	c.shards.AddKey(st, dstDB, key)
-	st.Lock(c.shards)
+	c.lockShardSet()
 	defer c.unlockShards()
 	from, to := st.View(c.db, c.locked.Now()), st.View(dstDB, c.locked.Now())
 	if !from.Exists(key) || to.Exists(key) {
@@ -452,8 +451,8 @@ func moveCommand(c *Conn, args [][]byte) {
 	from.Move(key, &to, key)
 	c.reply.Int(1)
 	c.changed(key, "move_from")
-	c.notify(key, "move_to") // in dstDB; one change in all
-	c.noteReadyIn(dstDB, key)
+	c.signalModified(dstDB, key) // one change in all, with two events
+	c.notifyIn(dstDB, key, "move_to")
 }
 
 // SWAPDB index1 index2
@@ -474,7 +473,22 @@ func swapdbCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrDBIndex)
 		return
 	}
-	c.srv.store.SwapDB(a, b)
+	lo, hi := min(a, b), max(a, b)
+	if lo == hi {
+		c.lockDBs(lo)
+	} else {
+		c.lockDBs(lo, hi)
+	}
+	if a != b {
+		c.touchWatchedDB(a, b)
+		c.touchWatchedDB(b, a)
+	}
+	c.srv.store.SwapDB(a, b, store.AlreadyHeld)
+	if lo == hi {
+		c.unlockDBs(lo)
+	} else {
+		c.unlockDBs(lo, hi)
+	}
 	c.reply.OK()
 	c.changedN(1)
 	c.noteReadyDB(a)
@@ -623,7 +637,10 @@ func ttlGeneric(c *Conn, key []byte, ms, abs bool) {
 	}
 	t = max(t, 0)
 	if !ms {
-		t = (t + 500) / 1000 // wraps like Redis's C arithmetic near MaxInt64
+		// Nearest second without overflow: redis-server's (t+500)/1000 on a
+		// non-negative t does not wrap (EXPIRETIME of PXAT MaxInt64 is
+		// 9223372036854776 there).
+		t = t/1000 + (t%1000+500)/1000
 	}
 	c.reply.Int(t)
 }
@@ -772,7 +789,7 @@ func objectHelpCommand(c *Conn, args [][]byte) {
 
 // DBSIZE
 func dbsizeCommand(c *Conn, args [][]byte) {
-	n, _ := c.srv.store.KeyCounts(c.db)
+	n, _ := c.srv.store.KeyCounts(c.db, c.locking())
 	c.reply.Int(int64(n))
 }
 
@@ -794,9 +811,13 @@ func flushdbCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrSyntax)
 		return
 	}
-	n, _ := c.srv.store.KeyCounts(c.db)
-	c.srv.store.FlushDB(c.db)
+	c.lockDBs(c.db)
+	n, _ := c.srv.store.KeyCounts(c.db, store.AlreadyHeld)
+	c.touchWatchedDB(c.db, -1)
+	c.srv.store.FlushDB(c.db, store.AlreadyHeld)
+	c.unlockDBs(c.db)
 	c.reply.OK()
+	c.trackFlush() // tracking.go: invalidate everything
 	c.changedN(n)
 }
 
@@ -806,12 +827,21 @@ func flushallCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrSyntax)
 		return
 	}
-	n := 0
-	for db := 0; db < c.srv.store.Databases(); db++ {
-		k, _ := c.srv.store.KeyCounts(db)
-		n += k
+	st := c.srv.store
+	if !c.allHeld {
+		st.LockAll()
 	}
-	c.srv.store.FlushAll()
+	n := 0
+	for db := 0; db < st.Databases(); db++ {
+		k, _ := st.KeyCounts(db, store.AlreadyHeld)
+		n += k
+		c.touchWatchedDB(db, -1)
+	}
+	st.FlushAll(store.AlreadyHeld)
+	if !c.allHeld {
+		st.UnlockAll()
+	}
 	c.reply.OK()
+	c.trackFlush() // tracking.go: invalidate everything
 	c.changedN(n)
 }

@@ -47,6 +47,8 @@ var serverCommands = []*Command{
 		Summary: "Stops the server.", Since: "1.0.0", Syntax: "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]", Run: shutdownCommand},
 	{Name: "debug", Arity: -2, Flags: adminFlags, Group: GroupServer,
 		Summary: "Debugging helpers.", Since: "1.0.0", Syntax: "subcommand [argument [argument ...]]", Run: debugCommand},
+	{Name: "monitor", Arity: 1, Flags: adminFlags, Group: GroupServer, // monitor.go
+		Summary: "Listens for all requests received by the server in real-time.", Since: "1.0.0", Run: monitorCommand},
 }
 
 // CONFIG GET parameter [parameter ...]
@@ -116,7 +118,7 @@ func (s *Server) resetStats() {
 		v.Store(0)
 	}
 	st.netOutput.reset()
-	s.cfg.metrics.reset()
+	s.metrics.reset()
 }
 
 // CONFIG REWRITE

@@ -66,9 +66,10 @@ func joinOrDash(items []string) string {
 
 // TestCommandTable_MatchesRedis checks every row we implement against
 // COMMAND INFO of redis-server 7.0.15: arity, flags, key positions, ACL
-// categories and tips.
+// categories, tips and key specifications (testdata/key_specs.txt).
 func TestCommandTable_MatchesRedis(t *testing.T) {
 	golden := loadGoldenCommands(t)
+	goldenSpecs := loadGoldenKeySpecs(t)
 	var all []*Command
 	for _, cmd := range buildTable().Commands() {
 		all = append(all, cmd)
@@ -88,6 +89,7 @@ func TestCommandTable_MatchesRedis(t *testing.T) {
 				"first, last, step")
 			assert.Equal(t, want.acl, joinOrDash(cmd.aclCategories()), "ACL categories")
 			assert.Equal(t, want.tips, joinOrDash(cmd.Tips), "tips")
+			assert.Equal(t, goldenSpecs[cmd.Name], keySpecStrings(cmd.keySpecs), "key specifications")
 			assert.NotEmpty(t, cmd.Summary, "summary")
 			assert.NotEmpty(t, cmd.Since, "since")
 		})

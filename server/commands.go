@@ -138,6 +138,10 @@ type Command struct {
 	parent *Command
 	args   []docArg // Syntax parsed by prepareRows
 	index  int      // the row's statistics slot in Server.cmdStats
+	// keySpecs are the row's key specifications (COMMAND INFO, COMMAND
+	// GETKEYSANDFLAGS), parsed by prepareRows from its keySpecDecls entry
+	// (keyspecs.go); nil for a command without keys.
+	keySpecs []keySpec
 }
 
 // FullName returns the name with its parent for subcommands ("config|get").
@@ -190,8 +194,9 @@ var (
 )
 
 // prepareRows links subcommands to their parents, numbers every row (the
-// index of its statistics in a Server) and parses every Syntax. It returns
-// the number of rows. A row that does not parse is a programming error,
+// index of its statistics in a Server), parses every Syntax and attaches
+// the row's key specifications (keySpecDecls). It returns the number of
+// rows. A row or declaration that does not parse is a programming error,
 // caught by the first test that builds the table.
 func prepareRows(families [][]*Command) int {
 	n := 0
@@ -201,6 +206,11 @@ func prepareRows(families [][]*Command) int {
 			panic("server: " + cmd.Name + ": " + err.Error())
 		}
 		cmd.args = args
+		specs, err := parseKeySpecs(keySpecDecls[cmd.Name])
+		if err != nil {
+			panic("server: " + cmd.Name + ": " + err.Error())
+		}
+		cmd.keySpecs = specs
 		cmd.index = n
 		n++
 	}

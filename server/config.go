@@ -72,7 +72,17 @@ type Config struct {
 
 	SlowlogLogSlowerThan int64 // microseconds, -1 disables the slow log
 	SlowlogMaxLen        int64
+	// TrackingTableMaxKeys bounds the keys CLIENT TRACKING remembers (0:
+	// no limit).
+	TrackingTableMaxKeys int64
 	BusyReplyThreshold   int64 // milliseconds (alias lua-time-limit)
+
+	// LatencyMonitorThreshold is in milliseconds, 0 = monitor off.
+	LatencyMonitorThreshold int64
+	LatencyTracking         bool
+	// LatencyTrackingInfoPercentiles are INFO latencystats' percentiles;
+	// empty and non-nil means none, nil in a hand-written Config the default.
+	LatencyTrackingInfoPercentiles []float64
 
 	ListMaxListpackSize    int
 	ListCompressDepth      int
@@ -204,12 +214,9 @@ type configStore struct {
 	gen       atomic.Uint64
 	rewriteMu sync.Mutex // serialises CONFIG REWRITE
 	// onUpdate applies a new configuration to the rest of the server; set
-	// once by New before the store is shared.
+	// once by New before the store is shared. It runs with mu held and
+	// must not call back into the configStore.
 	onUpdate func(Config)
-
-	// metrics is INFO's sampled history. It lives here, beside the other
-	// state New builds from the Config, until Server has a place for it.
-	metrics infoMetrics
 }
 
 // get returns a copy of the current configuration.
@@ -223,13 +230,13 @@ func (cs *configStore) get() Config {
 // runtime effects of the change.
 func (cs *configStore) update(fn func(c *Config)) {
 	cs.mu.Lock()
+	defer cs.mu.Unlock()
 	fn(&cs.v)
 	v := cs.v
-	cs.mu.Unlock()
 	cs.level.Set(slogLevel(v.LogLevel))
 	cs.gen.Add(1)
 	if cs.onUpdate != nil {
-		cs.onUpdate(v)
+		cs.onUpdate(v) // under mu, so that concurrent updates apply in order
 	}
 }
 
@@ -474,6 +481,12 @@ var params = []*param{
 	intParam("slowlog-log-slower-than", -1, longMax, "10000", false,
 		func(c *Config) *int64 { return &c.SlowlogLogSlowerThan }),
 	intParam("slowlog-max-len", 0, longMax, "128", false, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
+	intParam("tracking-table-max-keys", 0, longMax, "1000000", false,
+		func(c *Config) *int64 { return &c.TrackingTableMaxKeys }),
+	intParam("latency-monitor-threshold", 0, longMax, "0", false,
+		func(c *Config) *int64 { return &c.LatencyMonitorThreshold }),
+	boolParam("latency-tracking", "yes", func(c *Config) *bool { return &c.LatencyTracking }),
+	percentilesParam(),
 	intParam("busy-reply-threshold", 0, longMax, "5000", false,
 		func(c *Config) *int64 { return &c.BusyReplyThreshold }).alias("lua-time-limit"),
 	intParam("list-max-listpack-size", intMin, intMax, "-2", false,
@@ -500,6 +513,52 @@ var params = []*param{
 		func(c *Config) *string { return &c.EnableDebugCommand }).with(paramImmutable),
 	enumParam("enable-protected-configs", enumNoYesLocal, "no",
 		func(c *Config) *string { return &c.EnableProtectedConfigs }).with(paramImmutable),
+}
+
+// percentilesParam is latency-tracking-info-percentiles: numbers from 0
+// to 100 parsed as Redis's string2d, printed as "%f" without trailing
+// zeros.
+func percentilesParam() *param {
+	p := &param{name: "latency-tracking-info-percentiles", typ: paramSpecial, def: "50 99 99.9", flags: paramMultiArg,
+		get: func(c *Config) string {
+			parts := make([]string, len(c.LatencyTrackingInfoPercentiles))
+			for i, v := range c.LatencyTrackingInfoPercentiles {
+				parts[i] = formatPercentile(v)
+			}
+			return strings.Join(parts, " ")
+		},
+		isZero:   func(c *Config) bool { return c.LatencyTrackingInfoPercentiles == nil },
+		copyFrom: func(dst, src *Config) { dst.LatencyTrackingInfoPercentiles = src.LatencyTrackingInfoPercentiles },
+		lines: func(c *Config) [][]string {
+			if len(c.LatencyTrackingInfoPercentiles) == 0 {
+				return [][]string{{`""`}}
+			}
+			line := make([]string, len(c.LatencyTrackingInfoPercentiles))
+			for i, v := range c.LatencyTrackingInfoPercentiles {
+				line[i] = formatPercentile(v)
+			}
+			return [][]string{line}
+		},
+	}
+	p.set = func(c *Config, a []string) error {
+		if len(a) == 1 && a[0] == "" {
+			a = nil
+		}
+		out := make([]float64, 0, len(a))
+		for _, s := range a {
+			v, ok := protocol.ParseFloat([]byte(s))
+			if !ok {
+				return configError("Invalid latency-tracking-info-percentiles parameters")
+			}
+			if v < 0 || v > 100 {
+				return configError("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]")
+			}
+			out = append(out, v)
+		}
+		c.LatencyTrackingInfoPercentiles = out
+		return nil
+	}
+	return p
 }
 
 // memoryParam is an unsigned memory option (maxmemory): any value that
@@ -947,7 +1006,8 @@ func (p *param) setArgs(v string) []string {
 // configSetPair is one "parameter value" pair of CONFIG SET.
 type configSetPair struct {
 	p     *param
-	name  string
+	name  string // canonical name
+	given string // the name as the client spelled it, for error messages
 	value string
 }
 
@@ -983,9 +1043,9 @@ func (cs *configStore) set(args [][]byte, local bool) string {
 			}
 		}
 		if msg != "" {
-			return configSetFailed(name, msg)
+			return configSetFailed(string(args[i]), msg)
 		}
-		pairs = append(pairs, configSetPair{p: p, name: name, value: string(args[i+1])})
+		pairs = append(pairs, configSetPair{p: p, name: name, given: string(args[i]), value: string(args[i+1])})
 	}
 	var failed string
 	cs.update(func(c *Config) {
@@ -1185,7 +1245,7 @@ aof-rewrite-incremental-fsync aof-timestamp-enabled aof_rewrite_cpulist auto-aof
 auto-aof-rewrite-percentage bgsave_cpulist bio_cpulist bind-source-addr client-query-buffer-limit
 crash-log-enabled crash-memcheck-enabled disable-thp dynamic-hz enable-module-command
 ignore-warnings io-threads io-threads-do-reads jemalloc-bg-thread
-latency-monitor-threshold latency-tracking latency-tracking-info-percentiles lazyfree-lazy-eviction
+lazyfree-lazy-eviction
 lazyfree-lazy-expire lazyfree-lazy-server-del lazyfree-lazy-user-del lazyfree-lazy-user-flush
 maxmemory-clients maxmemory-eviction-tenacity no-appendfsync-on-rewrite oom-score-adj
 oom-score-adj-values pidfile proc-title-template propagation-error-behavior rdb-del-sync-files
@@ -1195,7 +1255,7 @@ repl-ping-replica-period repl-timeout replica-announce-ip replica-announce-port 
 replica-ignore-disk-write-errors replica-ignore-maxmemory replica-lazy-flush replica-priority
 replica-read-only replica-serve-stale-data sanitize-dump-payload server_cpulist set-proc-title
 shutdown-on-sigint shutdown-on-sigterm shutdown-timeout socket-mark-id supervised syslog-enabled
-syslog-facility syslog-ident tcp-backlog tracking-table-max-keys rename-command
+syslog-facility syslog-ident tcp-backlog rename-command
 `)
 
 // loadState carries what parsing several files needs to share.

@@ -33,6 +33,8 @@ func TestConfig_Defaults_MatchRedis(t *testing.T) {
 		"stream-node-max-entries": "100", "hll-sparse-max-bytes": "3000",
 		"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 		"enable-debug-command":       "no", "enable-protected-configs": "no",
+		"latency-monitor-threshold": "0", "latency-tracking": "yes",
+		"latency-tracking-info-percentiles": "50 99 99.9", "tracking-table-max-keys": "1000000",
 	}
 	cwd, err := os.Getwd()
 	require.NoError(t, err)

@@ -46,22 +46,32 @@ type Conn struct {
 	keyPos      []int
 	lowered     [32]byte
 
-	inExec bool       // EXEC or a script is running: blocking commands do not block
-	in     blockInput // the command reader's source (blocking.go)
-	blk    blockState // blocking-command state (blocking.go)
+	inExec   bool       // EXEC or a script is running: blocking commands do not block
+	allHeld  bool       // EXEC holds every shard: handlers lock nothing (c.locking)
+	tx       *txState   // the open transaction after MULTI, nil otherwise
+	tracking uint32     // CLIENT TRACKING flags (tracking.go); 0 = off, the dispatcher's test
+	track    trackState // tracking state other goroutines read (tracking.go)
+	watch    watchState // WATCHed keys (watch.go)
+	in       blockInput // the command reader's source (blocking.go)
+	blk      blockState // blocking-command state (blocking.go)
 
 	createdAt time.Time
 	libName   string
 	libVer    string
 
 	// Read by CLIENT LIST/INFO from other goroutines.
-	name     atomic.Pointer[string]
-	lastCmd  atomic.Pointer[Command]
-	lastTime atomic.Int64 // unix milliseconds of the last command
-	dbShown  atomic.Int64
-	resp     atomic.Int32
-	killed   atomic.Bool
-	noEvict  atomic.Bool
+	name       atomic.Pointer[string]
+	lastCmd    atomic.Pointer[Command]
+	lastTime   atomic.Int64 // unix milliseconds of the last command
+	dbShown    atomic.Int64
+	resp       atomic.Int32
+	killed     atomic.Bool
+	noEvict    atomic.Bool
+	multiLen   atomic.Int32 // commands queued by MULTI, -1 outside a transaction
+	blockedNow atomic.Bool  // waiting in a blocking command
+
+	out atomic.Pointer[outbox] // out-of-band delivery (outbox.go), nil until first use
+	sub subscriptions          // pub/sub state (pubsub.go)
 }
 
 func newConn(s *Server, nc net.Conn) *Conn {
@@ -81,6 +91,7 @@ func newConn(s *Server, nc net.Conn) *Conn {
 	c.cfgGen = s.cfg.generation()
 	c.idleTimeout = time.Duration(p.Timeout) * time.Second
 	c.resp.Store(2)
+	c.multiLen.Store(-1)
 	c.lastTime.Store(c.createdAt.UnixMilli())
 	c.locked = s.store.View(0, 0)
 	c.applyLimits()
@@ -98,7 +109,7 @@ func (c *Conn) applyLimits() {
 // serve reads and executes commands until the client goes away. Replies
 // are buffered and written once per batch of pipelined commands.
 func (c *Conn) serve() {
-	defer c.nc.Close()
+	defer c.closeSocket() // outbox.go
 	for {
 		if c.batchStart.IsZero() && !c.beforeRead() {
 			return
@@ -147,8 +158,14 @@ func (c *Conn) beforeRead() bool {
 
 // flush writes the buffered replies; it reports false on a write error.
 func (c *Conn) flush() bool {
+	if len(c.sub.wakes) > 0 {
+		c.wakeWriters() // outbox.go: deliveries this batch of commands made
+	}
 	if c.reply.Len() == 0 {
 		return true
+	}
+	if o := c.out.Load(); o != nil {
+		return c.queueReplies(o, true) // outbox.go: keep order with pushes
 	}
 	n, err := c.nc.Write(c.reply.Bytes())
 	c.srv.stats.netOutput.add(int(c.id), int64(n))

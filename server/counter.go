@@ -34,12 +34,17 @@ func (a *atomicCounter) reset() {
 }
 
 // commandStats are one command's INFO commandstats counters, striped like
-// atomicCounter with all four counters of a stripe on one cache line.
+// atomicCounter with all four counters of a stripe on one cache line, and
+// its latency histogram (latency.go), created on first use and read-mostly
+// (on a line of its own, so that a slice of commandStats keeps its stripes
+// aligned).
 type commandStats struct {
 	s [stripes]struct {
 		calls, usec, rejected, failed atomic.Int64
 		_                             [32]byte
 	}
+	hist atomic.Pointer[latencyHistogram]
+	_    [56]byte
 }
 
 func (cs *commandStats) call(stripe int, usec int64) {
@@ -71,4 +76,5 @@ func (cs *commandStats) reset() {
 		st.rejected.Store(0)
 		st.failed.Store(0)
 	}
+	cs.hist.Store(nil)
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/carmine-db/carmine/store"
 )
 
 // The INFO command's text, laid out as Redis 7.0.15 lays it out: sections
@@ -42,10 +44,8 @@ var infoSections = []infoSection{
 	{"cpu", "CPU", true, (*Server).infoCPU},
 	{"modules", "Modules", true, func(*Server, *infoBuilder) {}},
 	{"commandstats", "Commandstats", false, (*Server).infoCommandStats},
-	// Carmine does not count error replies by prefix or keep latency
-	// histograms yet; both sections are present and empty.
-	{"errorstats", "Errorstats", true, func(*Server, *infoBuilder) {}},
-	{"latencystats", "Latencystats", false, func(*Server, *infoBuilder) {}},
+	{"errorstats", "Errorstats", true, (*Server).infoErrorStats},        // cmd_observe.go
+	{"latencystats", "Latencystats", false, (*Server).infoLatencyStats}, // latency.go
 	{"cluster", "Cluster", true, func(s *Server, b *infoBuilder) { b.int("cluster_enabled", 0) }},
 	{"keyspace", "Keyspace", true, (*Server).infoKeyspace},
 }
@@ -82,7 +82,7 @@ func (s *Server) infoText(requested []string) string {
 			want[r] = true
 		}
 	}
-	s.cfg.metrics.start(s)
+	s.metrics.start(s)
 	var b infoBuilder
 	for _, sec := range infoSections {
 		if !all && !want[sec.name] && !(dflt && sec.dflt) {
@@ -144,14 +144,15 @@ func (s *Server) infoClients(b *infoBuilder) {
 	b.int("client_recent_max_input_buffer", 0)
 	b.int("client_recent_max_output_buffer", 0)
 	b.int("blocked_clients", int64(s.blockedClients()))
-	b.int("tracking_clients", 0)
+	trackingClients, _, _, _ := s.trackingStats() // tracking.go
+	b.int("tracking_clients", trackingClients)
 	b.int("clients_in_timeout_table", 0)
 }
 
 func (s *Server) infoMemory(b *infoBuilder) {
 	cfg := s.cfg.get()
 	used := heapBytes()
-	peak := s.cfg.metrics.notePeak(used)
+	peak := s.metrics.notePeak(used)
 	rss := rssBytes()
 	sys := totalSystemMemory()
 	b.uint("used_memory", used)
@@ -227,12 +228,7 @@ func (s *Server) infoPersistence(b *infoBuilder) {
 func (s *Server) infoStats(b *infoBuilder) {
 	st := &s.stats
 	ks := s.store.Stats()
-	m := &s.cfg.metrics
-	var errors int64
-	s.eachCommand(func(cmd *Command) {
-		_, _, rejected, failed := s.statsOf(cmd).totals()
-		errors += rejected + failed
-	})
+	m := &s.metrics
 	b.int("total_connections_received", st.connections.Load())
 	b.int("total_commands_processed", s.totalCommands())
 	b.int("instantaneous_ops_per_sec", int64(m.rate(rateOps)))
@@ -256,14 +252,22 @@ func (s *Server) infoStats(b *infoBuilder) {
 	}
 	b.uint("keyspace_hits", ks.Hits)
 	b.uint("keyspace_misses", ks.Misses)
-	for _, k := range []string{"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+	chans, pats, shardChans := s.ps.counts() // pubsub.go
+	b.int("pubsub_channels", int64(chans))
+	b.int("pubsub_patterns", int64(pats))
+	b.int("pubsubshard_channels", int64(shardChans))
+	for _, k := range []string{"latest_fork_usec",
 		"total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits",
 		"active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
-		"current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-		"unexpected_error_replies"} {
+		"current_active_defrag_time"} {
 		b.int(k, 0)
 	}
-	b.int("total_error_replies", errors)
+	_, trackingKeys, trackingItems, trackingPrefixes := s.trackingStats() // tracking.go
+	b.int("tracking_total_keys", trackingKeys)
+	b.int("tracking_total_items", trackingItems)
+	b.int("tracking_total_prefixes", trackingPrefixes)
+	b.int("unexpected_error_replies", 0)
+	b.int("total_error_replies", s.totalErrors())
 	b.int("dump_payload_sanitizations", 0)
 	b.int("io_threaded_reads_processed", 0)
 	b.int("io_threaded_writes_processed", 0)
@@ -323,7 +327,7 @@ func (s *Server) infoCommandStats(b *infoBuilder) {
 // store does not estimate it.
 func (s *Server) infoKeyspace(b *infoBuilder) {
 	for db := 0; db < s.store.Databases(); db++ {
-		keys, expires := s.store.KeyCounts(db)
+		keys, expires := s.store.KeyCounts(db, store.LockEach)
 		if keys == 0 {
 			continue
 		}
@@ -434,6 +438,9 @@ const (
 // when the server does.
 type infoMetrics struct {
 	once sync.Once
+	// errors counts error replies by code (INFO errorstats, cmd_observe.go);
+	// it has its own locks.
+	errors errorStats
 
 	mu    sync.Mutex // guards the fields below
 	peak  uint64
@@ -502,4 +509,5 @@ func (m *infoMetrics) reset() {
 	m.peak = 0
 	m.ring = [rateCount][rateSamples]float64{}
 	m.ready = false
+	m.errors.reset()
 }

@@ -40,6 +40,13 @@ type Server struct {
 	stats     serverStats
 	lastSave  atomic.Int64 // unix seconds
 	blocking  *blockRegistry
+	ps        pubsubHub // pub/sub, keyspace notifications, MONITOR (pubsub.go)
+	watches   watchRegistry
+	metrics   infoMetrics    // INFO's sampled history and error counters
+	obs       observer       // slow log, latency monitor (cmd_observe.go)
+	pause     pauseState     // CLIENT PAUSE (pause.go)
+	execCmd   *Command       // the EXEC row: its refusals answer EXECABORT
+	tracking  tracker        // client-side caching (tracking.go)
 	cmdStats  []commandStats // by Command.index
 }
 
@@ -67,10 +74,12 @@ func New(cfg Config) *Server {
 		blocking:  newBlockRegistry(),
 	}
 	s.cmdStats = make([]commandStats, s.table.rows)
+	s.execCmd = s.table.Lookup("exec")
 	if s.log == nil {
 		s.log = newLogger(os.Stderr, c.get().LogLevel)
 	}
 	s.store = store.New(store.Config{Databases: c.get().Databases})
+	s.store.SetHooks(store.Hooks{KeyExpired: s.keyExpired}) // notify.go
 	c.onUpdate = s.applyConfig
 	s.applyConfig(c.get())
 	s.lastSave.Store(time.Now().Unix())
@@ -274,6 +283,9 @@ func (s *Server) connList() []*Conn {
 
 // applyConfig pushes the settings other packages read into them.
 func (s *Server) applyConfig(c Config) {
+	s.obs.apply(c)
+	s.setTrackingMaxKeys(c.TrackingTableMaxKeys) // tracking.go
+	s.ps.configure(c)                            // notify.go
 	s.store.SetEncodingLimits(store.EncodingLimits{
 		ListMaxListpackSize:    c.ListMaxListpackSize,
 		HashMaxListpackEntries: int(c.HashMaxListpackEntries),

@@ -209,7 +209,7 @@ func TestTable_Compaction_KeepsValuesAndExpiries(t *testing.T) {
 			require.Equal(t, m.at, e.ExpireAt, k)
 		}
 	})
-	keys, expires := s.KeyCounts(0)
+	keys, expires := s.KeyCounts(0, LockEach)
 	require.Equal(t, len(model), keys)
 	withTTL := 0
 	for _, m := range model {
@@ -278,7 +278,7 @@ func TestLocked_LazyExpiry(t *testing.T) {
 			ksDo(s, 1, 1001, func(l *Locked) { require.False(t, tc.read(l, k)) })
 			require.Equal(t, []string{"1:k"}, expired)
 			require.Equal(t, uint64(1), s.Stats().Expired)
-			keys, expires := s.KeyCounts(1)
+			keys, expires := s.KeyCounts(1, LockEach)
 			require.Zero(t, keys)
 			require.Zero(t, expires)
 		})
@@ -347,14 +347,14 @@ func TestStore_ExpireCycle_DeletesOnlyExpired(t *testing.T) {
 			deleted := 0
 			for pass := 0; pass < 10000; pass++ {
 				deleted += s.ExpireCycle(501, time.Hour, &cursor)
-				if _, exp := s.KeyCounts(0); exp == 100 {
+				if _, exp := s.KeyCounts(0, LockEach); exp == 100 {
 					break
 				}
 			}
-			keys, expires := s.KeyCounts(0)
+			keys, expires := s.KeyCounts(0, LockEach)
 			require.Equal(t, 200, keys)
 			require.Equal(t, 100, expires)
-			keys, _ = s.KeyCounts(1)
+			keys, _ = s.KeyCounts(1, LockEach)
 			require.Zero(t, keys)
 			require.Equal(t, 1001, deleted)
 			require.Equal(t, 1001, hooked)
@@ -380,7 +380,7 @@ func TestStore_ExpireCycle_BudgetResumesAtNextShard(t *testing.T) {
 	for pass := 0; pass < 1000; pass++ {
 		s.ExpireCycle(11, 0, &cursor)
 	}
-	keys, _ := s.KeyCounts(0)
+	keys, _ := s.KeyCounts(0, LockEach)
 	require.Zero(t, keys)
 }
 
@@ -411,14 +411,14 @@ func TestLocked_SetString_SameSizeOverwriteUpdatesExpiresIndex(t *testing.T) {
 				require.True(t, ok)
 				require.Equal(t, tc.wantExpireAt, e.ExpireAt)
 			})
-			_, expires := s.KeyCounts(0)
+			_, expires := s.KeyCounts(0, LockEach)
 			require.Equal(t, tc.wantExpires, expires)
 			ksCheck(t, &s.shards[0].t)
 			cursor := 0
 			for pass := 0; pass < 5; pass++ {
 				s.ExpireCycle(2000, time.Hour, &cursor)
 			}
-			keys, _ := s.KeyCounts(0)
+			keys, _ := s.KeyCounts(0, LockEach)
 			require.Equal(t, tc.wantAlive, keys == 1)
 			ksCheck(t, &s.shards[0].t)
 		})
@@ -554,7 +554,7 @@ func ksScanAll(t testing.TB, s *Store, db int, now int64, opt ScanOptions, betwe
 	cursor := uint64(0)
 	for step := 1; ; step++ {
 		var keys [][]byte
-		cursor, keys = s.Scan(db, cursor, now, opt, nil)
+		cursor, keys = s.Scan(db, cursor, now, opt, nil, LockEach)
 		for _, k := range keys {
 			seen = append(seen, string(k))
 		}
@@ -721,23 +721,23 @@ func TestStore_Scan_Options(t *testing.T) {
 		})
 	}
 	t.Run("count bounds a step", func(t *testing.T) {
-		cursor, keys := s.Scan(0, 0, 100, ScanOptions{Count: 5}, nil)
+		cursor, keys := s.Scan(0, 0, 100, ScanOptions{Count: 5}, nil, LockEach)
 		require.NotZero(t, cursor)
 		require.NotEmpty(t, keys)
 		require.Less(t, len(keys), 20)
 	})
 	t.Run("huge count finishes in one call", func(t *testing.T) {
-		cursor, keys := s.Scan(0, 0, 200, ScanOptions{Count: int(^uint(0) >> 1)}, nil)
+		cursor, keys := s.Scan(0, 0, 200, ScanOptions{Count: int(^uint(0) >> 1)}, nil, LockEach)
 		require.Zero(t, cursor)
 		require.Len(t, keys, 200)
 	})
 	t.Run("out of range cursor ends", func(t *testing.T) {
-		cursor, _ := s.Scan(0, ^uint64(0), 100, ScanOptions{}, nil)
+		cursor, _ := s.Scan(0, ^uint64(0), 100, ScanOptions{}, nil, LockEach)
 		require.Zero(t, cursor)
 	})
 	t.Run("expired keys are reclaimed", func(t *testing.T) {
 		ksScanAll(t, s, 0, 200, ScanOptions{}, nil)
-		keys, expires := s.KeyCounts(0)
+		keys, expires := s.KeyCounts(0, LockEach)
 		require.Equal(t, 200, keys)
 		require.Zero(t, expires)
 	})
@@ -767,21 +767,21 @@ func TestStore_Keys(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, k := range s.Keys(0, []byte(tc.pattern), tc.now, nil) {
+			for _, k := range s.Keys(0, []byte(tc.pattern), tc.now, nil, LockEach) {
 				got = append(got, string(k))
 			}
 			sort.Strings(got)
 			require.Equal(t, tc.want, got)
 		})
 	}
-	keys, _ := s.KeyCounts(0)
+	keys, _ := s.KeyCounts(0, LockEach)
 	require.Equal(t, 6, keys, "KEYS does not delete expired keys")
 }
 
 func TestStore_RandomKey(t *testing.T) {
 	t.Run("empty", func(t *testing.T) {
 		s := ksNew(t, 8)
-		require.Nil(t, s.RandomKey(0, 0))
+		require.Nil(t, s.RandomKey(0, 0, LockEach))
 	})
 	t.Run("covers every key", func(t *testing.T) {
 		s := ksNew(t, 8)
@@ -792,7 +792,7 @@ func TestStore_RandomKey(t *testing.T) {
 		})
 		got := map[string]bool{}
 		for i := 0; i < 2000 && len(got) < 5; i++ {
-			got[string(s.RandomKey(0, 0))] = true
+			got[string(s.RandomKey(0, 0, LockEach))] = true
 		}
 		require.Len(t, got, 5)
 	})
@@ -803,8 +803,8 @@ func TestStore_RandomKey(t *testing.T) {
 				l.SetString(ksKey(i), []byte("v"), SetOptions{ExpireAt: 10})
 			}
 		})
-		require.Nil(t, s.RandomKey(0, 11))
-		keys, _ := s.KeyCounts(0)
+		require.Nil(t, s.RandomKey(0, 11, LockEach))
+		keys, _ := s.KeyCounts(0, LockEach)
 		require.Zero(t, keys, "expired picks are reclaimed")
 	})
 	t.Run("live key among many expired ones", func(t *testing.T) {
@@ -815,7 +815,7 @@ func TestStore_RandomKey(t *testing.T) {
 			}
 			l.SetString([]byte("live"), []byte("v"), SetOptions{})
 		})
-		require.Equal(t, "live", string(s.RandomKey(0, 11)))
+		require.Equal(t, "live", string(s.RandomKey(0, 11, LockEach)))
 	})
 }
 
@@ -830,12 +830,12 @@ func TestStore_FlushAndSwap(t *testing.T) {
 	}
 	fill(0, "a", 10)
 	fill(1, "b", 20)
-	keys, expires := s.KeyCounts(0)
+	keys, expires := s.KeyCounts(0, LockEach)
 	require.Equal(t, 10, keys)
 	require.Equal(t, 5, expires)
 
-	s.SwapDB(0, 1)
-	keys, _ = s.KeyCounts(0)
+	s.SwapDB(0, 1, LockEach)
+	keys, _ = s.KeyCounts(0, LockEach)
 	require.Equal(t, 20, keys)
 	ksDo(s, 0, 0, func(l *Locked) {
 		e, ok := l.Peek([]byte("b3"))
@@ -843,22 +843,22 @@ func TestStore_FlushAndSwap(t *testing.T) {
 		require.Equal(t, "b", string(e.Bytes()))
 		require.Equal(t, int64(1000), e.ExpireAt)
 	})
-	s.SwapDB(1, 1)
-	keys, _ = s.KeyCounts(1)
+	s.SwapDB(1, 1, LockEach)
+	keys, _ = s.KeyCounts(1, LockEach)
 	require.Equal(t, 10, keys)
 
-	s.FlushDB(0)
-	keys, _ = s.KeyCounts(0)
+	s.FlushDB(0, LockEach)
+	keys, _ = s.KeyCounts(0, LockEach)
 	require.Zero(t, keys)
-	keys, _ = s.KeyCounts(1)
+	keys, _ = s.KeyCounts(1, LockEach)
 	require.Equal(t, 10, keys)
 	ksDo(s, 0, 0, func(l *Locked) { l.SetString([]byte("again"), []byte("v"), SetOptions{}) })
-	keys, _ = s.KeyCounts(0)
+	keys, _ = s.KeyCounts(0, LockEach)
 	require.Equal(t, 1, keys, "a flushed database takes writes")
 
-	s.FlushAll()
+	s.FlushAll(LockEach)
 	for db := 0; db < s.Databases(); db++ {
-		keys, _ = s.KeyCounts(db)
+		keys, _ = s.KeyCounts(db, LockEach)
 		require.Zero(t, keys)
 	}
 }

@@ -15,8 +15,8 @@ type ScanOptions struct {
 
 // Scan runs one SCAN step over db from cursor, appending matching keys to
 // dst (copied out of the store) and returning the next cursor, 0 when the
-// iteration is complete. It locks each shard it visits and must be called
-// without any shard held.
+// iteration is complete. It locks each shard it visits unless how is
+// AlreadyHeld.
 //
 // A cursor packs a shard number in its low bits and a bucket cursor above
 // them. Within a shard, buckets are the index's home slots, visited in
@@ -24,7 +24,7 @@ type ScanOptions struct {
 // whole iteration is returned at least once even if the index grows or
 // shrinks between steps, because the bucket cursor's high bits enumerate
 // each bucket's split halves.
-func (s *Store) Scan(db int, cursor uint64, now int64, opt ScanOptions, dst [][]byte) (uint64, [][]byte) {
+func (s *Store) Scan(db int, cursor uint64, now int64, opt ScanOptions, dst [][]byte, how Locking) (uint64, [][]byte) {
 	count := opt.Count
 	if count <= 0 {
 		count = 10
@@ -49,7 +49,7 @@ func (s *Store) Scan(db int, cursor uint64, now int64, opt ScanOptions, dst [][]
 	}
 	for shardNo < s.perDB {
 		sh := &s.shards[db*s.perDB+shardNo]
-		sh.mu.Lock()
+		sh.lock(how)
 		// An empty shard costs a lock and is not counted as work, so a
 		// small database is covered in one call, as Redis's few buckets are.
 		if len(sh.t.keys.slots) == 0 {
@@ -65,7 +65,7 @@ func (s *Store) Scan(db int, cursor uint64, now int64, opt ScanOptions, dst [][]
 			}
 		}
 		sh.t.maybeCompact()
-		sh.mu.Unlock()
+		sh.unlock(how)
 		if bucket == 0 {
 			shardNo++
 		}
@@ -142,13 +142,13 @@ func (l *Locked) scanBucket(sh *shard, bucket uint32, opt ScanOptions, dst [][]b
 
 // Keys appends to dst every live key of db matching pattern. Like Redis's
 // KEYS it skips expired keys without deleting them. It locks each shard in
-// turn and must be called without any shard held.
-func (s *Store) Keys(db int, pattern []byte, now int64, dst [][]byte) [][]byte {
+// turn unless how is AlreadyHeld.
+func (s *Store) Keys(db int, pattern []byte, now int64, dst [][]byte, how Locking) [][]byte {
 	all := len(pattern) == 1 && pattern[0] == '*'
 	first, last := s.DBShards(db)
 	for i := first; i <= last; i++ {
 		sh := &s.shards[i]
-		sh.mu.Lock()
+		sh.lock(how)
 		t := &sh.t
 		for _, slot := range t.keys.slots {
 			if slot == 0 {
@@ -162,7 +162,7 @@ func (s *Store) Keys(db int, pattern []byte, now int64, dst [][]byte) [][]byte {
 				dst = append(dst, append([]byte(nil), rec.key...))
 			}
 		}
-		sh.mu.Unlock()
+		sh.unlock(how)
 	}
 	return dst
 }
@@ -171,21 +171,21 @@ func (s *Store) Keys(db int, pattern []byte, now int64, dst [][]byte) [][]byte {
 // empty. Expired keys met on the way are reclaimed, and the search goes on
 // until a live key is found or every shard is empty, as Redis's dbRandomKey
 // does on a master: each expired pick deletes a key, so it ends.
-func (s *Store) RandomKey(db int, now int64) []byte {
+func (s *Store) RandomKey(db int, now int64, how Locking) []byte {
 	view := s.View(db, now)
 	for {
 		start := rand.IntN(s.perDB)
 		sawKeys := false
 		for j := 0; j < s.perDB; j++ {
 			sh := &s.shards[db*s.perDB+(start+j)%s.perDB]
-			sh.mu.Lock()
+			sh.lock(how)
 			if sh.t.keys.count == 0 {
-				sh.mu.Unlock()
+				sh.unlock(how)
 				continue
 			}
 			sawKeys = true
 			key, expired := view.randomSlot(sh)
-			sh.mu.Unlock()
+			sh.unlock(how)
 			if !expired {
 				return key
 			}

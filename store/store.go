@@ -131,6 +131,46 @@ func (s *Store) LockAll() { s.LockRange(0, len(s.shards)-1) }
 // UnlockAll unlocks what LockAll locked.
 func (s *Store) UnlockAll() { s.UnlockRange(0, len(s.shards)-1) }
 
+// Locking says who locks the shards a keyspace-wide operation (KEYS,
+// SCAN, FLUSHDB, SWAPDB ...) visits.
+type Locking bool
+
+// The two ways of locking a keyspace-wide operation.
+const (
+	// LockEach: the operation locks each shard as it goes; the caller
+	// holds none.
+	LockEach Locking = false
+	// AlreadyHeld: the caller holds every shard of the databases involved
+	// (EXEC of a transaction that locked the whole keyspace).
+	AlreadyHeld Locking = true
+)
+
+func (sh *shard) lock(how Locking) {
+	if how == LockEach {
+		sh.mu.Lock()
+	}
+}
+
+func (sh *shard) unlock(how Locking) {
+	if how == LockEach {
+		sh.mu.Unlock()
+	}
+}
+
+// lockRange locks shards first..last unless they are already held.
+func (s *Store) lockRange(first, last int, how Locking) {
+	if how == LockEach {
+		s.LockRange(first, last)
+	}
+}
+
+// unlockRange undoes lockRange.
+func (s *Store) unlockRange(first, last int, how Locking) {
+	if how == LockEach {
+		s.UnlockRange(first, last)
+	}
+}
+
 // Stats are keyspace counters for INFO.
 type Stats struct {
 	Hits, Misses, Expired uint64
@@ -162,51 +202,51 @@ func (s *Store) ResetStats() {
 
 // KeyCounts returns the number of keys and of keys with an expiry in db.
 // Keys that expired but were not yet reclaimed are counted, as in Redis.
-func (s *Store) KeyCounts(db int) (keys, expires int) {
+func (s *Store) KeyCounts(db int, how Locking) (keys, expires int) {
 	first, last := s.DBShards(db)
 	for i := first; i <= last; i++ {
 		sh := &s.shards[i]
-		sh.mu.Lock()
+		sh.lock(how)
 		keys += sh.t.keys.count
 		expires += sh.t.expires.count
-		sh.mu.Unlock()
+		sh.unlock(how)
 	}
 	return keys, expires
 }
 
-// FlushDB empties db. The caller must not hold any shard.
-func (s *Store) FlushDB(db int) {
+// FlushDB empties db.
+func (s *Store) FlushDB(db int, how Locking) {
 	first, last := s.DBShards(db)
-	s.LockRange(first, last)
+	s.lockRange(first, last, how)
 	for i := first; i <= last; i++ {
 		s.shards[i].t = table{}
 	}
-	s.UnlockRange(first, last)
+	s.unlockRange(first, last, how)
 }
 
-// FlushAll empties every database. The caller must not hold any shard.
-func (s *Store) FlushAll() {
-	s.LockAll()
+// FlushAll empties every database.
+func (s *Store) FlushAll(how Locking) {
+	s.lockRange(0, len(s.shards)-1, how)
 	for i := range s.shards {
 		s.shards[i].t = table{}
 	}
-	s.UnlockAll()
+	s.unlockRange(0, len(s.shards)-1, how)
 }
 
 // SwapDB exchanges the contents of databases a and b atomically. Keys map
 // to the same shard number in every database, so swapping shard tables
-// pairwise swaps the databases. The caller must not hold any shard.
-func (s *Store) SwapDB(a, b int) {
+// pairwise swaps the databases.
+func (s *Store) SwapDB(a, b int, how Locking) {
 	if a == b {
 		return
 	}
 	lo, hi := min(a, b), max(a, b)
-	s.LockRange(lo*s.perDB, (lo+1)*s.perDB-1)
-	s.LockRange(hi*s.perDB, (hi+1)*s.perDB-1)
+	s.lockRange(lo*s.perDB, (lo+1)*s.perDB-1, how)
+	s.lockRange(hi*s.perDB, (hi+1)*s.perDB-1, how)
 	for i := 0; i < s.perDB; i++ {
 		x, y := &s.shards[a*s.perDB+i], &s.shards[b*s.perDB+i]
 		x.t, y.t = y.t, x.t
 	}
-	s.UnlockRange(hi*s.perDB, (hi+1)*s.perDB-1)
-	s.UnlockRange(lo*s.perDB, (lo+1)*s.perDB-1)
+	s.unlockRange(hi*s.perDB, (hi+1)*s.perDB-1, how)
+	s.unlockRange(lo*s.perDB, (lo+1)*s.perDB-1, how)
 }
