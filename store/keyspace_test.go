@@ -783,6 +783,13 @@ func TestStore_RandomKey(t *testing.T) {
 		s := ksNew(t, 8)
 		require.Nil(t, s.RandomKey(0, 0, LockEach))
 	})
+	t.Run("the empty key is a key", func(t *testing.T) {
+		s := ksNew(t, 8)
+		ksDo(s, 0, 0, func(l *Locked) { l.SetString([]byte{}, []byte("v"), SetOptions{}) })
+		key := s.RandomKey(0, 0, LockEach)
+		require.NotNil(t, key)
+		require.Empty(t, key)
+	})
 	t.Run("covers every key", func(t *testing.T) {
 		s := ksNew(t, 8)
 		ksDo(s, 0, 0, func(l *Locked) {

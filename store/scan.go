@@ -213,6 +213,7 @@ func (l *Locked) randomSlot(sh *shard) ([]byte, bool) {
 			l.expire(&f)
 			return nil, true
 		}
-		return append([]byte(nil), rec.key...), false
+		// Never nil, even for the empty key: nil means "no key".
+		return append(make([]byte, 0, len(rec.key)), rec.key...), false
 	}
 }
