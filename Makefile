@@ -18,17 +18,33 @@ test: ## unit and integration tests with the race detector
 test-short: ## quick tests, skipping the slow ones
 	$(GO) test -short ./...
 
+# CI runs the fuzzer with a fixed seed so that a run is reproducible; use
+# COMPAT_SEED= (empty) or -seed N by hand to explore other sequences.
+COMPAT_SEED ?= 1
+
+compat: ## differential suite against redis-server (cases, fuzzer with $(COMPAT_SEED), coverage)
+	$(GO) run ./cmd/carmine-compat $(if $(COMPAT_SEED),-seed $(COMPAT_SEED))
+
 golden: ## re-record testdata from redis-server 7.0 (COMMAND INFO)
 	$(GO) run ./cmd/gencommandinfo > testdata/command_info.txt
+	$(GO) run ./cmd/gencommandinfo -keyspecs > testdata/key_specs.txt
 
 docs: ## regenerate the command table in README.md
 	$(GO) test ./server -run TestREADMECommandTable -update
 
-fuzz: ## run every fuzz target for $(FUZZTIME)
-	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseInt$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseFloat$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./store -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
+# Every fuzz target, as package:Target (go test -fuzz takes one target at a time).
+FUZZ_TARGETS = protocol:FuzzReader protocol:FuzzReaderInline protocol:FuzzParseInt \
+	protocol:FuzzParseFloat protocol:FuzzParseLongDouble store:FuzzMatch server:FuzzCommand
+FUZZMINIMIZE ?= 10s
+
+fuzz: ## run every fuzz target for $(FUZZTIME); a crasher lands in <pkg>/testdata/fuzz/<Target>/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $$t"; \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE); \
+	done
+
+fuzz-ci: ## every fuzz target for 5s (CI)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s FUZZMINIMIZE=2s
 
 bench: ## Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -46,4 +62,4 @@ cover: ## coverage summary
 clean: ## remove build and coverage output
 	rm -rf bin coverage.out
 
-.PHONY: help build run test test-short golden docs fuzz bench bench-compare lint cover clean
+.PHONY: help build run test test-short compat golden docs fuzz fuzz-ci bench bench-compare lint cover clean
