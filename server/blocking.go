@@ -464,12 +464,18 @@ func (c *Conn) interruptWait() {
 // that), then, if the handler asked to block, waits and runs it again. It
 // returns the reply mark for afterReply, which moves to 0 when earlier
 // replies are flushed before waiting.
+//
+// As in Redis, the time spent blocked is no part of the command's
+// duration (INFO commandstats, slow log, latency histograms): the origin
+// of the batch clock, from which call measures it, moves past the wait.
+// The clock still reads the right time, as the commands that follow in the
+// batch see it.
 func (c *Conn) afterUnlock(cmd *Command, args [][]byte, mark int) int {
 	if !c.inExec {
 		c.wake(!c.blk.pending) // a client that just registered must not wait
 	}
 	if c.blk.pending {
-		c.waitBlocked(cmd, args)
+		c.batchStart = c.batchStart.Add(c.waitBlocked(cmd, args))
 		mark = 0
 	}
 	return mark
@@ -477,18 +483,22 @@ func (c *Conn) afterUnlock(cmd *Command, args [][]byte, mark int) int {
 
 // waitBlocked waits until the client is woken, times out, is unblocked or
 // goes away, running the handler again after each wake-up until it
-// replies.
-func (c *Conn) waitBlocked(cmd *Command, args [][]byte) {
+// replies. It returns the time spent waiting (flushing earlier replies
+// included), not the time the handler ran again.
+func (c *Conn) waitBlocked(cmd *Command, args [][]byte) (waited time.Duration) {
 	c.blockedNow.Store(true)
 	defer c.blockedNow.Store(false)
 	for {
 		c.blk.pending = false
+		start := time.Now()
 		c.flush() // replies of earlier pipelined commands go out now
-		switch c.blockWait() {
+		st := c.blockWait()
+		waited += time.Since(start)
+		switch st {
 		case blockWoken:
 			if c.killed.Load() || drainSocket(c.nc, &c.in.pending) {
 				c.endBlock(true)
-				return
+				return waited
 			}
 			c.rerunBlocked(cmd, args)
 			if c.blk.pending {
@@ -496,18 +506,18 @@ func (c *Conn) waitBlocked(cmd *Command, args [][]byte) {
 				continue // nothing left for us: wait again, in place
 			}
 			c.endBlock(false)
-			return
+			return waited
 		case blockTimedOut, blockUnblockTimeout:
 			c.endBlock(false)
 			c.reply.NullArray()
-			return
+			return waited
 		case blockUnblockError:
 			c.endBlock(false)
 			c.reply.Error(errUnblocked)
-			return
+			return waited
 		default:
 			c.endBlock(true)
-			return
+			return waited
 		}
 	}
 }

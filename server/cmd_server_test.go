@@ -186,7 +186,7 @@ func TestConfigCmd_SetErrors(t *testing.T) {
 		{"buffer seconds", []string{"client-output-buffer-limit", "normal 1 2 3x"},
 			failed("client-output-buffer-limit", "Error in hard, soft or soft_seconds setting in buffer limit configuration.")},
 		{"duplicate", []string{"hz", "5", "hz", "6"}, failed("hz", "duplicate parameter")},
-		{"second value bad", []string{"hz", "5", "port", "abc"}, failed("port", "can't set immutable config")},
+		{"second value bad", []string{"hz", "5", "port", "abc"}, failed("port", "argument couldn't be parsed into an integer")},
 		{"immutable checked first", []string{"hz", "abc", "databases", "3"}, failed("databases", "can't set immutable config")},
 		{"odd count", []string{"hz", "5", "loglevel"}, "ERR syntax error"},
 		{"arity", []string{"hz"}, "ERR wrong number of arguments for 'config|set' command"},

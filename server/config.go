@@ -217,6 +217,11 @@ type configStore struct {
 	// once by New before the store is shared. It runs with mu held and
 	// must not call back into the configStore.
 	onUpdate func(Config)
+	// rebind moves the listeners to next's bind addresses and port when
+	// CONFIG SET changes them; set once by New. It runs with mu held,
+	// before next is stored, so that a failure leaves the configuration
+	// unchanged, and must not call back into the configStore.
+	rebind func(prev, next Config) error
 }
 
 // get returns a copy of the current configuration.
@@ -281,6 +286,9 @@ type param struct {
 	// lines returns the arguments of each line CONFIG REWRITE writes; nil
 	// means one line holding the value formatted for the type.
 	lines func(c *Config) [][]string
+	// moveFailed, set on port and bind, marks an option whose change moves
+	// the listeners; it is the message when they cannot be opened.
+	moveFailed configError
 }
 
 // configError is the message of a rejected value, worded as Redis words it
@@ -301,6 +309,8 @@ const (
 	errCOBLClass    configError = "Invalid client class specified in buffer limit configuration."
 	errCOBLValue    configError = "Error in hard, soft or soft_seconds setting in buffer limit configuration."
 	errDaemonize    configError = "daemonize yes is not supported: run carmine under a service manager"
+	errPortListen   configError = "Unable to listen on this port. Check server logs."
+	errBindFailed   configError = "Failed to bind to specified addresses."
 )
 
 func errRange(lo, hi int64) error {
@@ -439,7 +449,7 @@ var enumNoYesLocal = []string{"no", "yes", "local"}
 // params is the parameter table, in the order CONFIG GET lists it.
 var params = []*param{
 	bindParam(),
-	intParam("port", 0, 65535, "6379", false, func(c *Config) *int { return &c.Port }).with(paramImmutable),
+	portParam(),
 	boolParam("protected-mode", "yes", func(c *Config) *bool { return &c.ProtectedMode }),
 	intParam("tcp-keepalive", 0, intMax, "300", false, func(c *Config) *int { return &c.TCPKeepalive }),
 	intParam("timeout", 0, intMax, "0", false, func(c *Config) *int { return &c.Timeout }),
@@ -610,8 +620,16 @@ func daemonizeParam() *param {
 	return p
 }
 
+// portParam is "port": setting it at run time moves the listeners.
+func portParam() *param {
+	p := intParam("port", 0, 65535, "6379", false, func(c *Config) *int { return &c.Port })
+	p.moveFailed = errPortListen
+	return p
+}
+
+// bindParam is "bind": setting it at run time moves the listeners.
 func bindParam() *param {
-	p := &param{name: "bind", typ: paramSpecial, def: "127.0.0.1 -::1", flags: paramImmutable | paramMultiArg,
+	p := &param{name: "bind", typ: paramSpecial, def: "127.0.0.1 -::1", flags: paramMultiArg, moveFailed: errBindFailed,
 		get:      func(c *Config) string { return strings.Join(c.Bind, " ") },
 		isZero:   func(c *Config) bool { return len(c.Bind) == 0 },
 		copyFrom: func(dst, src *Config) { dst.Bind = src.Bind },
@@ -1056,9 +1074,29 @@ func (cs *configStore) set(args [][]byte, local bool) string {
 				return
 			}
 		}
+		if failed = cs.moveListeners(pairs, c, &next); failed != "" {
+			return
+		}
 		*c = next
 	})
 	return failed
+}
+
+// moveListeners rebinds the listeners when pairs change port or bind and
+// returns the error reply if that fails. Redis 7.0 applies the two in the
+// order given and blames the first that fails: port when its value
+// changed, bind whenever it is set (it is re-applied even unchanged).
+func (cs *configStore) moveListeners(pairs []configSetPair, prev, next *Config) string {
+	for _, pr := range pairs {
+		if pr.p.moveFailed == "" || (pr.p.flags&paramMultiArg == 0 && pr.p.get(prev) == pr.p.get(next)) {
+			continue
+		}
+		if cs.rebind != nil && cs.rebind(*prev, *next) != nil {
+			return configSetFailed(pr.name, string(pr.p.moveFailed))
+		}
+		return ""
+	}
+	return ""
 }
 
 func configSetFailed(name, msg string) string {

@@ -121,7 +121,7 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	if c.srv.ps.monitorN.Load() > 0 {
 		c.feedMonitors(cmd, args) // monitor.go
 	}
-	mark = c.afterUnlock(cmd, args, mark) // blocking.go: wake-ups, then block
+	mark = c.afterUnlock(cmd, args, mark) // blocking.go: wake-ups, then block (leaving the wait out of the clock)
 	failed := c.noteError(mark)           // cmd_observe.go: before CLIENT REPLY OFF drops it
 	c.afterReply(mark)
 	if c.tracking != 0 {

@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/carmine-db/carmine/protocol"
@@ -27,12 +30,14 @@ type Server struct {
 	table *Table
 	log   *slog.Logger
 
-	mu        sync.Mutex // guards listeners, conns, closed
+	mu        sync.Mutex // guards listeners, conns, closed, serving
 	listeners []net.Listener
 	conns     map[int64]*Conn
 	closed    bool
+	serving   bool // Serve or ListenAndServe started: CONFIG SET port/bind rebinds
 	done      chan struct{}
-	wg        sync.WaitGroup
+	acceptErr chan error     // the first accept failure of a listener the server opened
+	wg        sync.WaitGroup // connections, accept loops, cron
 
 	nextID    atomic.Int64
 	startTime time.Time
@@ -68,6 +73,7 @@ func New(cfg Config) *Server {
 		table:     buildTable(),
 		conns:     make(map[int64]*Conn),
 		done:      make(chan struct{}),
+		acceptErr: make(chan error, 1),
 		startTime: time.Now(),
 		runID:     newRunID(),
 		log:       c.Logger,
@@ -81,6 +87,7 @@ func New(cfg Config) *Server {
 	s.store = store.New(store.Config{Databases: c.get().Databases})
 	s.store.SetHooks(store.Hooks{KeyExpired: s.keyExpired}) // notify.go
 	c.onUpdate = s.applyConfig
+	c.rebind = s.rebind
 	s.applyConfig(c.get())
 	s.lastSave.Store(time.Now().Unix())
 	s.wg.Add(1)
@@ -105,67 +112,87 @@ func (s *Server) Addr() net.Addr {
 }
 
 // ListenAndServe listens on every configured bind address and the
-// configured port, and serves until Close.
+// configured port (0: a free port, see Addr), and serves until Close.
 func (s *Server) ListenAndServe() error {
 	p := s.cfg.get()
-	var lns []net.Listener
-	for _, addr := range p.Bind {
-		if addr == "" {
-			continue
-		}
-		if addr[0] == '-' { // Redis's "-::1": optional address
-			addr = addr[1:]
-		}
-		switch addr { // Redis's wildcards
-		case "*":
-			addr = "0.0.0.0"
-		case "::*":
-			addr = "::"
-		}
-		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(p.Port)))
-		if err != nil {
-			if p.Bind[0] != addr && len(lns) > 0 {
-				s.log.Warn("could not bind optional address", "addr", addr, "err", err)
-				continue
-			}
-			for _, l := range lns {
-				l.Close()
-			}
-			return fmt.Errorf("server: listen %s:%d: %w", addr, p.Port, err)
-		}
-		lns = append(lns, ln)
+	lns, err := s.listenAll(parseBind(p.Bind), p.Port)
+	if err != nil {
+		return err
 	}
 	if len(lns) == 0 {
 		return errors.New("server: no address to listen on")
 	}
-	errc := make(chan error, len(lns))
-	for _, ln := range lns {
-		go func() { errc <- s.Serve(ln) }()
-	}
-	var first error
-	for range lns {
-		if err := <-errc; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// Serve accepts connections on ln until Close; it returns nil after Close.
-func (s *Server) Serve(ln net.Listener) error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		ln.Close()
+	if !s.addListeners(lns) {
 		return nil
 	}
-	s.listeners = append(s.listeners, ln)
-	s.mu.Unlock()
+	for _, ln := range lns {
+		go s.serveListener(ln)
+	}
+	return s.wait()
+}
+
+// Serve accepts connections on ln, and serves until Close; it returns nil
+// after Close. CONFIG SET port or bind may replace ln with listeners of
+// their own: Serve then goes on waiting for Close.
+func (s *Server) Serve(ln net.Listener) error {
+	if !s.addListeners([]net.Listener{ln}) {
+		return nil
+	}
+	if err := s.acceptLoop(ln); err != nil {
+		return err
+	}
+	return s.wait()
+}
+
+// wait blocks until Close, or until a listener started by ListenAndServe
+// or a rebind fails to accept.
+func (s *Server) wait() error {
+	select {
+	case <-s.done:
+		return nil
+	case err := <-s.acceptErr:
+		return err
+	}
+}
+
+// addListeners registers lns, counting their accept loops in wg, and
+// reports whether the server is still open; a closed server closes them.
+func (s *Server) addListeners(lns []net.Listener) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		for _, ln := range lns {
+			ln.Close()
+		}
+		return false
+	}
+	s.serving = true
+	s.listeners = append(s.listeners, lns...)
+	s.wg.Add(len(lns))
+	return true
+}
+
+// serveListener runs the accept loop of a listener the server opened,
+// reporting a failure to wait.
+func (s *Server) serveListener(ln net.Listener) {
+	if err := s.acceptLoop(ln); err != nil {
+		select {
+		case s.acceptErr <- err:
+		default:
+		}
+	}
+}
+
+// acceptLoop accepts connections on ln, registered by addListeners, until
+// it is closed. It returns nil once the server closed ln, on Close or
+// when a rebind replaced it.
+func (s *Server) acceptLoop(ln net.Listener) error {
+	defer s.wg.Done()
 	s.log.Info("ready to accept connections", "addr", ln.Addr().String())
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
-			if s.isClosed() {
+			if !s.listening(ln) {
 				return nil
 			}
 			var ne net.Error
@@ -179,10 +206,197 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 }
 
-func (s *Server) isClosed() bool {
+// listening reports whether ln is one of the open server's listeners.
+func (s *Server) listening(ln net.Listener) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.closed
+	return !s.closed && slices.Contains(s.listeners, ln)
+}
+
+// bindAddr is one address of the bind option.
+type bindAddr struct {
+	host     string // for net.Listen: Redis's wildcards "*" and "::*" resolved
+	network  string // tcp6 for an address with a colon, tcp4 otherwise, as Redis decides
+	optional bool   // "-" prefix: skipped when the host does not have it
+}
+
+// parseBind returns the addresses of a bind list, leaving out empty ones.
+func parseBind(bind []string) []bindAddr {
+	out := make([]bindAddr, 0, len(bind))
+	for _, a := range bind {
+		b := bindAddr{network: "tcp4"}
+		if strings.HasPrefix(a, "-") {
+			b.optional, a = true, a[1:]
+		}
+		if strings.Contains(a, ":") {
+			b.network = "tcp6"
+		}
+		switch a {
+		case "":
+			continue
+		case "*":
+			a = "0.0.0.0"
+		case "::*":
+			a = "::"
+		}
+		b.host = a
+		out = append(out, b)
+	}
+	return out
+}
+
+// listenAll opens a listener on each address at port. As Redis's
+// listenToPort it skips an optional address the host does not have and
+// any address of a protocol family the host lacks; any other failure
+// closes what it opened and is returned.
+func (s *Server) listenAll(addrs []bindAddr, port int) ([]net.Listener, error) {
+	lns := make([]net.Listener, 0, len(addrs))
+	for _, a := range addrs {
+		hostPort := net.JoinHostPort(a.host, strconv.Itoa(port))
+		ln, err := net.Listen(a.network, hostPort)
+		if err == nil {
+			lns = append(lns, ln)
+			continue
+		}
+		s.log.Warn("could not create server TCP listening socket", "addr", hostPort, "err", err)
+		if (a.optional && errors.Is(err, syscall.EADDRNOTAVAIL)) || familyMissing(err) {
+			continue
+		}
+		for _, ln := range lns {
+			ln.Close()
+		}
+		return nil, fmt.Errorf("server: listen %s: %w", hostPort, err)
+	}
+	return lns, nil
+}
+
+// familyMissing reports whether err says the host lacks the address's
+// protocol family (no IPv6, say).
+func familyMissing(err error) bool {
+	for _, e := range []syscall.Errno{syscall.ENOPROTOOPT, syscall.EPROTONOSUPPORT, syscall.ESOCKTNOSUPPORT,
+		syscall.EPFNOSUPPORT, syscall.EAFNOSUPPORT} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// rebind moves the TCP listeners to next's bind addresses and port, for
+// CONFIG SET port and bind (the configStore's rebind hook). As Redis 7.0
+// does, it opens the new listeners before closing the old ones, so that a
+// failure leaves the server listening where it was. A listener already on
+// a wanted address stays. When only bind changes the port stays the one
+// the listeners use, which for a listener given to Serve may not be the
+// configured one. A server not serving yet only takes the new values.
+func (s *Server) rebind(prev, next Config) error {
+	s.mu.Lock()
+	if !s.serving || s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	old := slices.DeleteFunc(slices.Clone(s.listeners), func(ln net.Listener) bool { return listenerPort(ln) < 0 })
+	s.mu.Unlock()
+	port := next.Port
+	if next.Port == prev.Port {
+		port = listenersPort(old, port)
+	}
+	keep, want := matchListeners(old, parseBind(next.Bind), port)
+	drop := slices.DeleteFunc(old, func(ln net.Listener) bool { return slices.Contains(keep, ln) })
+	added, err := s.listenAll(want, port)
+	if err != nil && errors.Is(err, syscall.EADDRINUSE) && slices.ContainsFunc(drop, func(ln net.Listener) bool {
+		return listenerPort(ln) == port
+	}) {
+		// An old listener on the port may hold the address (a wildcard
+		// does): free the old addresses first, as Redis's changeBindAddr
+		// does, and take them back if the new ones still fail.
+		s.swapListeners(drop, nil)
+		if added, err = s.listenAll(want, port); err != nil {
+			s.swapListeners(nil, s.reopen(drop))
+			return err
+		}
+		drop = nil
+	}
+	if err != nil {
+		return err
+	}
+	s.swapListeners(drop, added)
+	return nil
+}
+
+// listenersPort returns the port of the first TCP listener, or def.
+func listenersPort(lns []net.Listener, def int) int {
+	for _, ln := range lns {
+		if p := listenerPort(ln); p >= 0 {
+			return p
+		}
+	}
+	return def
+}
+
+// listenerPort returns the port of a TCP listener, -1 for another kind.
+func listenerPort(ln net.Listener) int {
+	if a, ok := ln.Addr().(*net.TCPAddr); ok {
+		return a.Port
+	}
+	return -1
+}
+
+// matchListeners splits addrs at port into those a listener of lns
+// already serves, returning those listeners, and those to open.
+func matchListeners(lns []net.Listener, addrs []bindAddr, port int) (keep []net.Listener, want []bindAddr) {
+	for _, a := range addrs {
+		ip := net.ParseIP(a.host)
+		i := slices.IndexFunc(lns, func(ln net.Listener) bool {
+			ta, ok := ln.Addr().(*net.TCPAddr)
+			return ok && ip != nil && port != 0 && ta.Port == port && ta.IP.Equal(ip)
+		})
+		if i < 0 {
+			want = append(want, a)
+		} else if !slices.Contains(keep, lns[i]) {
+			keep = append(keep, lns[i])
+		}
+	}
+	return keep, want
+}
+
+// reopen opens listeners again on the addresses of closed TCP
+// listeners, leaving out those that fail.
+func (s *Server) reopen(lns []net.Listener) []net.Listener {
+	out := make([]net.Listener, 0, len(lns))
+	for _, ln := range lns {
+		a, ok := ln.Addr().(*net.TCPAddr)
+		if !ok {
+			continue
+		}
+		network := "tcp6"
+		if a.IP.To4() != nil {
+			network = "tcp4"
+		}
+		nl, err := net.Listen(network, a.String())
+		if err != nil {
+			s.log.Error("could not restore the listening socket", "addr", a.String(), "err", err)
+			continue
+		}
+		out = append(out, nl)
+	}
+	return out
+}
+
+// swapListeners closes drop and starts serving add, which an already
+// closed server closes instead.
+func (s *Server) swapListeners(drop, add []net.Listener) {
+	s.mu.Lock()
+	s.listeners = slices.DeleteFunc(s.listeners, func(ln net.Listener) bool { return slices.Contains(drop, ln) })
+	s.mu.Unlock()
+	for _, ln := range drop {
+		ln.Close()
+	}
+	if len(add) > 0 && s.addListeners(add) {
+		for _, ln := range add {
+			go s.serveListener(ln)
+		}
+	}
 }
 
 // accept registers a connection and starts its goroutine.
