@@ -575,6 +575,24 @@ func parseLength(b []byte) (int64, bool) {
 	return int64(v), true
 }
 
+// SplitArgs splits a line into arguments as Redis's sdssplitargs does for
+// inline commands and redis.conf lines: blanks separate arguments;
+// "double quotes" understand \n \r \t \b \a \xHH and \<char>; 'single
+// quotes' understand \'; a closing quote must be followed by a blank or
+// the end. Like the C string Redis reads, the line ends at its first NUL.
+// It reports false for unbalanced quotes. line is not modified; the
+// arguments share one copy of it.
+func SplitArgs(line []byte) ([][]byte, bool) {
+	if i := bytes.IndexByte(line, 0); i >= 0 {
+		line = line[:i]
+	}
+	args, ok := splitInline(append([]byte(nil), line...), nil)
+	if !ok {
+		return nil, false
+	}
+	return args, true
+}
+
 // splitInline splits an inline request into arguments following Redis's
 // sdssplitargs, appending them to dst. The line holds no NUL and no '\n'.
 // Escapes are decoded in place: an argument is never longer than its source

@@ -841,3 +841,33 @@ func TestReaderBufferSize(t *testing.T) {
 	require.Equal(t, rdCmds(args200), got)
 	require.Equal(t, 256, len(r.buf))
 }
+
+func TestSplitArgs(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+		ok   bool
+	}{
+		{"words", "set  k\tv", []string{"set", "k", "v"}, true},
+		{"double quotes", `x "a b\n\x41"`, []string{"x", "a b\nA"}, true},
+		{"single quotes", `x 'it\'s'`, []string{"x", "it's"}, true},
+		{"ends at NUL", "a b\x00c d", []string{"a", "b"}, true},
+		{"unbalanced", `x "a`, nil, false},
+		{"text after quote", `x "a"b`, nil, false},
+		{"empty", "   ", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := []byte(tc.in)
+			args, ok := SplitArgs(in)
+			require.Equal(t, tc.ok, ok)
+			require.Equal(t, tc.in, string(in), "the line is not modified")
+			var got []string
+			for _, a := range args {
+				got = append(got, string(a))
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -1403,114 +1403,19 @@ func isRedisOnlyDirective(name string) bool {
 	return false
 }
 
-// splitConfigArgs splits a configuration line into arguments with the
-// rules of Redis's sdssplitargs: blanks separate arguments; "double
-// quotes" understand \n \r \t \b \a \xHH and \<char>; 'single quotes'
-// understand \'; a closing quote must be followed by a blank or the end.
-// ok is false for unbalanced quotes.
+// splitConfigArgs splits a configuration line into arguments with Redis's
+// sdssplitargs rules (protocol.SplitArgs); ok is false for unbalanced
+// quotes.
 func splitConfigArgs(line string) ([]string, bool) {
-	var out []string
-	i := 0
-	for {
-		for i < len(line) && confIsSpace(line[i]) {
-			i++
-		}
-		if i >= len(line) {
-			return out, true
-		}
-		var cur []byte
-		inDouble, inSingle := false, false
-		for done := false; !done; {
-			switch {
-			case inDouble:
-				if i >= len(line) {
-					return nil, false
-				}
-				c := line[i]
-				switch {
-				case c == '\\' && i+3 < len(line) && line[i+1] == 'x' && confIsHex(line[i+2]) && confIsHex(line[i+3]):
-					cur = append(cur, confHexVal(line[i+2])<<4|confHexVal(line[i+3]))
-					i += 3
-				case c == '\\' && i+1 < len(line):
-					i++
-					cur = append(cur, confUnescape(line[i]))
-				case c == '"':
-					if i+1 < len(line) && !confIsSpace(line[i+1]) {
-						return nil, false
-					}
-					done = true
-				default:
-					cur = append(cur, c)
-				}
-			case inSingle:
-				if i >= len(line) {
-					return nil, false
-				}
-				c := line[i]
-				switch {
-				case c == '\\' && i+1 < len(line) && line[i+1] == '\'':
-					i++
-					cur = append(cur, '\'')
-				case c == '\'':
-					if i+1 < len(line) && !confIsSpace(line[i+1]) {
-						return nil, false
-					}
-					done = true
-				default:
-					cur = append(cur, c)
-				}
-			default:
-				if i >= len(line) {
-					done = true
-					continue
-				}
-				switch c := line[i]; {
-				case confIsSpace(c):
-					done = true
-				case c == '"':
-					inDouble = true
-				case c == '\'':
-					inSingle = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-			if i < len(line) {
-				i++
-			}
-		}
-		out = append(out, string(cur))
+	args, ok := protocol.SplitArgs([]byte(line))
+	if !ok {
+		return nil, false
 	}
-}
-
-func confUnescape(c byte) byte {
-	switch c {
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	case 'b':
-		return '\b'
-	case 'a':
-		return '\a'
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = string(a)
 	}
-	return c
-}
-
-func confIsHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func confHexVal(c byte) byte {
-	switch {
-	case c >= 'a':
-		return c - 'a' + 10
-	case c >= 'A':
-		return c - 'A' + 10
-	}
-	return c - '0'
+	return out, true
 }
 
 // quoteArg quotes s as Redis's sdscatrepr does, so that splitConfigArgs
