@@ -18,8 +18,10 @@ import (
 // it (keys are not per database, as in Redis). The next write to a key
 // sends an invalidation to each of those clients once, and forgets them.
 // BCAST mode: the client registers key prefixes instead, and every write to
-// a matching key notifies it (Redis batches these per event loop; we send
-// one message per written key right away).
+// a matching key notifies it. Redis gathers these keys during an event loop
+// and sends them before it sleeps, one message per prefix; we gather the
+// keys one command (or one EXEC) wrote and send them after its reply, in
+// the same shape: prefixes in order, each with its keys sorted, once each.
 //
 // Invalidations travel as RESP3 pushes (">2 invalidate [keys]"), or, with
 // REDIRECT to a RESP2 connection in pub/sub mode, as messages of the
@@ -43,6 +45,10 @@ const (
 	trackNoloop
 	trackCaching // CLIENT CACHING was given for the next command
 	trackBroken  // the REDIRECT target went away
+	// trackBatch marks a connection (tracking or not) whose command wrote
+	// keys BCAST clients follow: Conn.call then runs trackAfter, which sends
+	// them. Only Conn.tracking carries it.
+	trackBatch
 )
 
 // defaultTrackingMaxKeys is tracking-table-max-keys's default.
@@ -77,6 +83,10 @@ type trackState struct {
 	// pending holds invalidations for this connection raised by its own
 	// commands, sent after the reply; only its goroutine touches it.
 	pending []pendingInvalidation
+	// batch holds, by BCAST prefix, the keys this connection's command
+	// wrote (repeats included), sent by flushBatch; only its goroutine
+	// touches it.
+	batch map[string][]string
 }
 
 // pendingInvalidation is one message waiting for the reply: a key, or a
@@ -222,7 +232,7 @@ func clientTrackingCommand(c *Conn, args [][]byte) {
 // checkTracking validates CLIENT TRACKING ON's options against each other
 // and the current state, in Redis's order; it returns the error or "".
 func (c *Conn) checkTracking(opts uint32, prefixes [][]byte) string {
-	cur := c.tracking
+	cur := c.tracking &^ trackBatch
 	switch {
 	case opts&trackBcast == 0 && len(prefixes) > 0:
 		return errTrackingPrefixNoBcast
@@ -279,7 +289,7 @@ func (c *Conn) enableTracking(redirect int64, opts uint32, prefixes [][]byte) {
 		}
 		t.clients[c.id] = c
 	}
-	c.tracking = c.tracking&trackCaching | trackOn | opts
+	c.tracking = c.tracking&(trackCaching|trackBatch) | trackOn | opts
 	c.track.redirect.Store(redirect)
 	c.track.flags.Store(trackOn | opts)
 	if opts&trackBcast == 0 {
@@ -341,7 +351,7 @@ func (c *Conn) trackingOff() {
 	c.track.prefixes = nil
 	delete(t.clients, c.id)
 	c.track.flags.Store(0)
-	c.tracking = 0
+	c.tracking &= trackBatch
 	c.track.pending = nil
 	t.on.Add(-1)
 	t.mu.Unlock()
@@ -510,6 +520,9 @@ func (c *Conn) trackAfter(cmd *Command, args [][]byte) {
 	if len(c.track.pending) > 0 {
 		c.flushTracking()
 	}
+	if c.tracking&trackBatch != 0 {
+		c.flushBatch()
+	}
 }
 
 // remember records that c read the keys at positions pos of args, then
@@ -565,7 +578,8 @@ func (t *tracker) limitKeys(self *Conn) {
 }
 
 // invalidateKey sends the invalidations for a write to key by w (nil for
-// the server's own deletions: expiry). Callers test tracking.on first.
+// the server's own deletions: expiry). The BCAST ones of a write by w wait
+// in w's batch until its command is over. Callers test tracking.on first.
 func (s *Server) invalidateKey(w *Conn, key []byte) {
 	t := &s.tracking
 	t.mu.Lock()
@@ -574,11 +588,16 @@ func (s *Server) invalidateKey(w *Conn, key []byte) {
 		if len(key) < len(p) || string(key[:len(p)]) != p {
 			continue
 		}
-		for _, target := range t.prefixes[p].clients {
-			if target == w && target.tracking&trackNoloop != 0 {
-				continue
+		if w != nil {
+			if w.track.batch == nil {
+				w.track.batch = make(map[string][]string)
 			}
-			t.send(w, target, key, false)
+			w.track.batch[p] = append(w.track.batch[p], string(key))
+			w.tracking |= trackBatch
+			continue
+		}
+		for _, target := range t.prefixes[p].clients {
+			t.send(nil, target, key, false)
 		}
 	}
 	tb := t.keys[string(key)]
@@ -629,16 +648,17 @@ func (t *tracker) send(self, target *Conn, key []byte, flush bool) {
 	if target.resp.Load() == 3 {
 		null = "_\r\n"
 	}
-	t.deliver(nil, target, key, flush, null)
+	t.deliver(nil, target, key, nil, flush, null)
 }
 
 // deliver builds target's message and hands it to the connection that
-// receives it: target, or its REDIRECT target. direct is the connection
-// whose goroutine runs the call after its reply (flushTracking): a
-// message for it goes straight into its reply buffer. null is the RESP
-// null a flush carries (Redis uses the tracking client's protocol's). The
-// caller holds t.mu.
-func (t *tracker) deliver(direct, target *Conn, key []byte, flush bool, null string) {
+// receives it: target, or its REDIRECT target. The message invalidates
+// keys when it is not nil (a BCAST batch), else key. direct is the
+// connection whose goroutine runs the call after its reply
+// (flushTracking, flushBatch): a message for it goes straight into its
+// reply buffer. null is the RESP null a flush carries (Redis uses the
+// tracking client's protocol's). The caller holds t.mu.
+func (t *tracker) deliver(direct, target *Conn, key []byte, keys []string, flush bool, null string) {
 	dest := target
 	rid := target.track.redirect.Load()
 	redirected := rid != 0
@@ -657,14 +677,19 @@ func (t *tracker) deliver(direct, target *Conn, key []byte, flush bool, null str
 	default:
 		return // RESP2 without a subscribed redirect target: nothing to send
 	}
-	if flush {
+	switch {
+	case flush:
 		b = append(b, null...)
-	} else {
-		b = append(b, "*1\r\n$"...)
-		b = strconv.AppendInt(b, int64(len(key)), 10)
+	case keys != nil:
+		b = append(b, '*')
+		b = strconv.AppendInt(b, int64(len(keys)), 10)
 		b = append(b, "\r\n"...)
-		b = append(b, key...)
-		b = append(b, "\r\n"...)
+		for _, k := range keys {
+			b = appendBulk(b, k) // pubsub.go
+		}
+	default:
+		b = append(b, "*1\r\n"...)
+		b = appendBulk(b, key) // pubsub.go
 	}
 	t.frame = b
 	if dest == direct {
@@ -701,11 +726,41 @@ func (c *Conn) flushTracking() {
 	t.mu.Lock()
 	for _, p := range c.track.pending {
 		// Redis sends these with a RESP3 null whatever the protocol.
-		t.deliver(c, c, p.key, p.flush, "_\r\n")
+		t.deliver(c, c, p.key, nil, p.flush, "_\r\n")
 	}
 	t.mu.Unlock()
 	clear(c.track.pending)
 	c.track.pending = c.track.pending[:0]
+}
+
+// flushBatch sends the BCAST invalidations of the keys c's command wrote,
+// as Redis does at the end of its event loop: for each prefix in order,
+// one message with the keys sorted and each once, to every client of the
+// prefix but c when c is in NOLOOP mode. It runs on c's goroutine, after
+// the reply.
+func (c *Conn) flushBatch() {
+	t := &c.srv.tracking
+	t.mu.Lock()
+	for _, p := range t.order {
+		keys := c.track.batch[p]
+		if len(keys) == 0 {
+			continue
+		}
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		for _, target := range t.prefixes[p].clients {
+			if target == c {
+				if c.tracking&trackNoloop == 0 {
+					t.deliver(c, c, nil, keys, false, "")
+				}
+				continue
+			}
+			t.deliver(nil, target, nil, keys, false, "")
+		}
+	}
+	t.mu.Unlock()
+	clear(c.track.batch)
+	c.tracking &^= trackBatch
 }
 
 // trackFlush sends every tracking client an invalidation of all keys and

@@ -473,6 +473,64 @@ func TestClientTracking_Bcast(t *testing.T) {
 	b.do(trkPush("user:9")+"+PONG\r\n", "PING")
 }
 
+// trkPushKeys is the RESP3 invalidation push of several keys.
+func trkPushKeys(keys ...string) string {
+	s := trkPushPrefix + "*" + strconv.Itoa(len(keys)) + "\r\n"
+	for _, k := range keys {
+		s += "$" + strconv.Itoa(len(k)) + "\r\n" + k + "\r\n"
+	}
+	return s
+}
+
+// A command (or an EXEC) that writes several keys BCAST clients follow
+// sends them as redis-server does at the end of its event loop: one push
+// per prefix, the prefixes in order, each with its keys sorted and once.
+func TestClientTracking_BcastBatch(t *testing.T) {
+	addr := trkServer(t)
+	a, _ := trkDial(t, addr, 3)
+	w, _ := trkDial(t, addr, 2)
+	a.do("+OK\r\n", "CLIENT", "TRACKING", "on", "bcast", "prefix", "user:", "prefix", "item:")
+
+	tests := []struct {
+		name string
+		cmds [][]string // sent by w, each answered by the reply in replies
+		want string     // what a receives before its PING's reply
+	}{
+		{"mset", [][]string{{"MSET", "user:2", "a", "item:9", "b", "user:1", "c", "other", "d"}},
+			trkPushKeys("item:9") + trkPushKeys("user:1", "user:2")},
+		{"del", [][]string{{"DEL", "user:1", "user:2", "item:9", "nosuch"}},
+			trkPushKeys("item:9") + trkPushKeys("user:1", "user:2")},
+		{"same key twice", [][]string{{"MSET", "user:x", "1", "user:x", "2"}}, trkPushKeys("user:x")},
+		{"no match", [][]string{{"MSET", "a", "1", "b", "2"}}, ""},
+		{"exec", [][]string{{"MULTI"}, {"SET", "item:b", "x"}, {"SET", "user:z", "y"}, {"SET", "item:a", "z"},
+			{"DEL", "item:b"}, {"EXEC"}},
+			trkPushKeys("item:a", "item:b") + trkPushKeys("user:z")},
+	}
+	replies := map[string]string{"MSET": "+OK\r\n", "MULTI": "+OK\r\n", "SET": "+QUEUED\r\n", "DEL": "+QUEUED\r\n",
+		"EXEC": "*4\r\n+OK\r\n+OK\r\n+OK\r\n:1\r\n"}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, cmd := range tc.cmds {
+				want := replies[cmd[0]]
+				if cmd[0] == "DEL" && len(tc.cmds) == 1 {
+					want = ":3\r\n"
+				}
+				w.do(want, cmd...)
+			}
+			a.do(tc.want+"+PONG\r\n", "PING")
+		})
+	}
+
+	// The writer's own batch comes after its reply; with NOLOOP, not at all.
+	a.do("+OK\r\n"+trkPushKeys("item:1", "item:2"), "MSET", "item:2", "x", "item:1", "y")
+	a.do("+OK\r\n", "CLIENT", "TRACKING", "on", "bcast", "noloop")
+	a.do("+OK\r\n", "MSET", "item:2", "x", "item:1", "y")
+	a.do("+PONG\r\n", "PING")
+	// A writer that does not track still sends its batch to the others.
+	w.do("+OK\r\n", "MSET", "item:2", "x", "zz", "y")
+	a.do(trkPushKeys("item:2", "zz")+trkPushKeys("item:2")+"+PONG\r\n", "PING")
+}
+
 func TestClientTracking_Noloop(t *testing.T) {
 	addr := trkServer(t)
 	a, _ := trkDial(t, addr, 3)
