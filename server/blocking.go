@@ -194,6 +194,8 @@ type readyKey struct {
 type blockInput struct {
 	nc      net.Conn
 	pending []byte
+	stats   *serverStats // counts socket reads and their bytes
+	stripe  int
 }
 
 // Read implements io.Reader.
@@ -206,7 +208,10 @@ func (in *blockInput) Read(p []byte) (int, error) {
 		}
 		return n, nil
 	}
-	return in.nc.Read(p)
+	n, err := in.nc.Read(p)
+	in.stats.reads.add(in.stripe, 1)
+	in.stats.netInput.add(in.stripe, int64(n))
+	return n, err
 }
 
 func (c *Conn) registry() *blockRegistry {

@@ -114,10 +114,12 @@ func (s *Server) resetStats() {
 	}
 	st := &s.stats
 	for _, v := range []interface{ Store(int64) }{&st.connections, &st.rejectedConns,
-		&st.netInput, &st.expiredKeysSeen} {
+		&st.expiredKeysSeen} {
 		v.Store(0)
 	}
-	st.netOutput.reset()
+	for _, v := range []*atomicCounter{&st.netInput, &st.netOutput, &st.reads, &st.writes} {
+		v.reset()
+	}
 	s.metrics.reset()
 }
 

@@ -607,3 +607,29 @@ func TestCommand_List(t *testing.T) {
 		assert.EqualError(t, c.Do(ctx, "COMMAND", "foo").Err(), "ERR unknown subcommand 'foo'. Try COMMAND HELP.")
 	})
 }
+
+func TestInfo_NetworkCounters(t *testing.T) {
+	_, addr := startServer(t, server.Config{})
+	r := dialRaw(t, addr)
+	r.do("+PONG\r\n", "PING")
+	r.do("+OK\r\n", "SET", "k", "v")
+	c := clientFor(t, addr, 2)
+	stat := func(name string) int64 {
+		for _, line := range strings.Split(c.Info(ctx, "stats").Val(), "\r\n") {
+			if v, ok := strings.CutPrefix(line, name+":"); ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				require.NoError(t, err)
+				return n
+			}
+		}
+		t.Fatalf("INFO stats has no %s", name)
+		return 0
+	}
+	// PING and SET, each read from the socket: 14 + 29 bytes at least.
+	assert.GreaterOrEqual(t, stat("total_net_input_bytes"), int64(43))
+	assert.GreaterOrEqual(t, stat("total_reads_processed"), int64(2))
+	assert.GreaterOrEqual(t, stat("total_writes_processed"), int64(2))
+	assert.Equal(t, int64(0), stat("reply_buffer_shrinks"))
+	require.NoError(t, c.ConfigResetStat(ctx).Err())
+	assert.Less(t, stat("total_net_input_bytes"), int64(43), "CONFIG RESETSTAT clears it")
+}

@@ -80,13 +80,14 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		srv:           s,
 		nc:            nc,
 		id:            s.nextID.Add(1),
-		in:            blockInput{nc: nc},
+		in:            blockInput{nc: nc, stats: &s.stats},
 		reply:         protocol.NewWriter(16 << 10),
 		authenticated: p.RequirePass == "",
 		shards:        s.store.NewShardSet(),
 		keyPos:        make([]int, 0, 8),
 		createdAt:     time.Now(),
 	}
+	c.in.stripe = int(c.id)
 	c.rd = protocol.NewReader(&c.in, 16<<10)
 	c.cfgGen = s.cfg.generation()
 	c.idleTimeout = time.Duration(p.Timeout) * time.Second
@@ -169,6 +170,7 @@ func (c *Conn) flush() bool {
 	}
 	n, err := c.nc.Write(c.reply.Bytes())
 	c.srv.stats.netOutput.add(int(c.id), int64(n))
+	c.srv.stats.writes.add(int(c.id), 1)
 	c.reply.Reset()
 	return err == nil
 }

@@ -232,7 +232,7 @@ func (s *Server) infoStats(b *infoBuilder) {
 	b.int("total_connections_received", st.connections.Load())
 	b.int("total_commands_processed", s.totalCommands())
 	b.int("instantaneous_ops_per_sec", int64(m.rate(rateOps)))
-	b.int("total_net_input_bytes", st.netInput.Load())
+	b.int("total_net_input_bytes", st.netInput.load())
 	b.int("total_net_output_bytes", st.netOutput.load())
 	b.int("total_net_repl_input_bytes", 0)
 	b.int("total_net_repl_output_bytes", 0)
@@ -269,8 +269,13 @@ func (s *Server) infoStats(b *infoBuilder) {
 	b.int("unexpected_error_replies", 0)
 	b.int("total_error_replies", s.totalErrors())
 	b.int("dump_payload_sanitizations", 0)
+	b.int("total_reads_processed", st.reads.load())
+	b.int("total_writes_processed", st.writes.load())
 	b.int("io_threaded_reads_processed", 0)
 	b.int("io_threaded_writes_processed", 0)
+	// Carmine's reply buffers are reused whole, never resized as Redis's.
+	b.int("reply_buffer_shrinks", 0)
+	b.int("reply_buffer_expands", 0)
 }
 
 // eachCommand calls fn for every command and subcommand.
@@ -466,7 +471,7 @@ func (m *infoMetrics) sample(s *Server) {
 			return
 		case <-t.C:
 		}
-		cur := [rateCount]int64{s.totalCommands(), s.stats.netInput.Load(), s.stats.netOutput.load()}
+		cur := [rateCount]int64{s.totalCommands(), s.stats.netInput.load(), s.stats.netOutput.load()}
 		m.notePeak(heapBytes())
 		m.mu.Lock()
 		for i := range cur {

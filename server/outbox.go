@@ -203,6 +203,7 @@ func (o *outbox) run() {
 
 		n, err := c.nc.Write(out)
 		c.srv.stats.netOutput.add(int(c.id), int64(n))
+		c.srv.stats.writes.add(int(c.id), 1)
 
 		o.mu.Lock()
 		o.inflight = 0

@@ -60,7 +60,8 @@ type serverStats struct {
 	connections     atomic.Int64
 	rejectedConns   atomic.Int64
 	dirty           atomicCounter
-	netInput        atomic.Int64
+	netInput        atomicCounter
+	reads, writes   atomicCounter // socket reads and writes (total_reads_processed ...)
 	netOutput       atomicCounter
 	expiredKeysSeen atomic.Int64
 }
