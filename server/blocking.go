@@ -49,8 +49,9 @@ import (
 //
 // Every write reports to c.changed, which calls noteReady: when some
 // client waits on that key (one atomic load when nobody waits at all),
-// the key is remembered on the writing connection. After the writer
-// releases its shard locks the dispatcher calls wakeReady, which reads
+// the key is remembered on the writing connection. Once the writer has
+// released its shard locks and its command has been recorded (statistics,
+// slow log: see wakeAfter), the dispatcher calls wakeReady, which reads
 // each remembered key's type under its shard lock and wakes the
 // longest-waiting client blocked on that key for that type (FIFO per
 // key). One client is woken per ready key: the woken client's own pop
@@ -173,6 +174,8 @@ type blockState struct {
 	nodes      []*waitNode
 	woken      []byte        // the key of the last wake-up, for the re-run
 	curWake    chan struct{} // wakeDone of the wake-up being acted upon
+	passedOn   chan struct{} // wakeDone of a wake-up passed on, closed by wakeAfter
+	outcome    blockOutcome  // how the last wait ended, until wakeAfter
 	ready      []readyKey
 	readyBuf   []byte
 	scratch    []byte
@@ -182,6 +185,18 @@ type blockState struct {
 	wokenBy  string        // key of the wake-up, until acted upon or passed on
 	wakeDone chan struct{} // closed once the wake-up has been acted upon
 }
+
+// blockOutcome is how a command that blocked ended, for its statistics
+// (observe) and for wakeAfter.
+type blockOutcome uint8
+
+// The outcomes of a blocked command.
+const (
+	notBlocked     blockOutcome = iota
+	blockServed                 // woken, it ran again and replied
+	blockUnblocked              // CLIENT UNBLOCK, with TIMEOUT or ERROR
+	blockEnded                  // it timed out, or the client went away
+)
 
 // readyKey is a key with waiters that the current command wrote.
 type readyKey struct {
@@ -402,10 +417,11 @@ func (c *Conn) addReady(db int, key []byte) {
 func (c *Conn) wakeReady() { c.wake(true) }
 
 // wake is wakeReady; a client that is itself registered as blocked must
-// not wait (wait false), or two clients could wait for each other.
-func (c *Conn) wake(wait bool) {
+// not wait (wait false), or two clients could wait for each other. It
+// returns how long it waited.
+func (c *Conn) wake(wait bool) time.Duration {
 	if len(c.blk.ready) == 0 {
-		return
+		return 0
 	}
 	var woken []chan struct{}
 	st := c.srv.store
@@ -426,11 +442,14 @@ func (c *Conn) wake(wait bool) {
 	}
 	c.blk.ready = c.blk.ready[:0]
 	c.blk.readyBuf = c.blk.readyBuf[:0]
-	if wait {
-		for _, done := range woken {
-			<-done
-		}
+	if !wait || len(woken) == 0 {
+		return 0
 	}
+	start := time.Now()
+	for _, done := range woken {
+		<-done
+	}
+	return time.Since(start)
 }
 
 // signal wakes the first client waiting on key for a value of type typ
@@ -464,11 +483,12 @@ func (c *Conn) interruptWait() {
 	}
 }
 
-// afterUnlock runs after a command released its shards: it wakes the
-// clients waiting on keys the command made ready (unless EXEC defers
-// that), then, if the handler asked to block, waits and runs it again. It
-// returns the reply mark for afterReply, which moves to 0 when earlier
-// replies are flushed before waiting.
+// afterUnlock runs after a command released its shards: if the handler
+// asked to block, it wakes the clients waiting on keys the command made
+// ready without waiting for them (a client that just registered must not
+// wait), then waits and runs the handler again. It returns the reply mark
+// for afterReply, which moves to 0 when earlier replies are flushed before
+// waiting. A command that did not block wakes its clients in wakeAfter.
 //
 // As in Redis, the time spent blocked is no part of the command's
 // duration (INFO commandstats, slow log, latency histograms): the origin
@@ -476,14 +496,37 @@ func (c *Conn) interruptWait() {
 // The clock still reads the right time, as the commands that follow in the
 // batch see it.
 func (c *Conn) afterUnlock(cmd *Command, args [][]byte, mark int) int {
+	if !c.blk.pending {
+		return mark
+	}
 	if !c.inExec {
-		c.wake(!c.blk.pending) // a client that just registered must not wait
+		c.wake(false)
 	}
-	if c.blk.pending {
-		c.batchStart = c.batchStart.Add(c.waitBlocked(cmd, args))
-		mark = 0
+	c.batchStart = c.batchStart.Add(c.waitBlocked(cmd, args))
+	return 0
+}
+
+// wakeAfter runs once the command has been recorded (observe: statistics,
+// slow log). Redis serves the clients a command unblocked after its call()
+// returned, so their slow log entries follow the writer's, and each
+// served client's entry precedes those of the clients it unblocks in turn:
+// here the clients waiting on keys the command made ready (unless EXEC
+// defers that) are woken, and waited for, only now, and a command that was
+// itself woken tells its waker that it acted only now. The wait for the
+// woken clients is left out of the batch clock, as the blocked time is.
+func (c *Conn) wakeAfter() {
+	if len(c.blk.ready) == 0 && c.blk.outcome == notBlocked {
+		return
 	}
-	return mark
+	if !c.inExec {
+		c.batchStart = c.batchStart.Add(c.wake(true))
+	}
+	c.finishWake()
+	if c.blk.passedOn != nil {
+		close(c.blk.passedOn)
+		c.blk.passedOn = nil
+	}
+	c.blk.outcome = notBlocked
 }
 
 // waitBlocked waits until the client is woken, times out, is unblocked or
@@ -511,13 +554,20 @@ func (c *Conn) waitBlocked(cmd *Command, args [][]byte) (waited time.Duration) {
 				continue // nothing left for us: wait again, in place
 			}
 			c.endBlock(false)
+			c.blk.outcome = blockServed
 			return waited
-		case blockTimedOut, blockUnblockTimeout:
+		case blockTimedOut:
 			c.endBlock(false)
+			c.reply.NullArray()
+			return waited
+		case blockUnblockTimeout:
+			c.endBlock(false)
+			c.blk.outcome = blockUnblocked
 			c.reply.NullArray()
 			return waited
 		case blockUnblockError:
 			c.endBlock(false)
+			c.blk.outcome = blockUnblocked
 			c.reply.Error(errUnblocked)
 			return waited
 		default:
@@ -528,7 +578,9 @@ func (c *Conn) waitBlocked(cmd *Command, args [][]byte) (waited time.Duration) {
 }
 
 // endBlock leaves the registry, passing on a wake-up not acted upon, and
-// marks the connection for closing when the client is gone. The waker
+// marks the connection for closing when the client is gone. The outcome is
+// blockEnded unless the caller sets another. wakeAfter, once the command
+// has been recorded, wakes the clients this one made ready; the waker
 // learns that its wake-up was acted upon only after the clients woken in
 // turn have been served.
 func (c *Conn) endBlock(gone bool) {
@@ -536,11 +588,8 @@ func (c *Conn) endBlock(gone bool) {
 	if k != "" {
 		c.addReady(c.blk.db, []byte(k))
 	}
-	c.wakeReady()
-	c.finishWake()
-	if done != nil {
-		close(done)
-	}
+	c.blk.passedOn = done
+	c.blk.outcome = blockEnded
 	if gone {
 		c.closeAfter = true
 	}

@@ -347,8 +347,9 @@ func bitfieldCommand(c *Conn, args [][]byte) { bitfieldGeneric(c, args, false) }
 func bitfieldroCommand(c *Conn, args [][]byte) { bitfieldGeneric(c, args, true) }
 
 // bitfieldGeneric runs BITFIELD and BITFIELD_RO. Every operation is parsed
-// before the key is looked up; a refused OVERFLOW FAIL write answers null
-// but still counts as a change (the key was created or grown for it).
+// before the key is looked up. As in Redis 7.0 the key is created or grown
+// for the writes even when OVERFLOW FAIL refuses them, but only the writes
+// that changed something count: without any, there is no "setbit" event.
 func bitfieldGeneric(c *Conn, args [][]byte, readOnly bool) {
 	maxLen := c.maxStringLen()
 	ops, write, msg := parseBitfield(args[2:], maxLen)
@@ -360,7 +361,7 @@ func bitfieldGeneric(c *Conn, args [][]byte, readOnly bool) {
 		c.reply.Error(protocol.ErrBitfieldROGetOnly)
 		return
 	}
-	res, err := c.locked.BitField(args[1], ops, maxLen, nil)
+	res, changes, err := c.locked.BitFieldChanges(args[1], ops, maxLen, nil)
 	if err != nil {
 		c.reply.Error(errorReply(err))
 		return
@@ -373,7 +374,8 @@ func bitfieldGeneric(c *Conn, args [][]byte, readOnly bool) {
 			c.reply.Int(r.Value)
 		}
 	}
-	if write {
+	if changes > 0 {
 		c.changed(args[1], "setbit")
+		c.changedN(changes - 1) // Redis adds every change to its dirty counter
 	}
 }

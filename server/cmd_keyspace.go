@@ -590,7 +590,7 @@ func expireGeneric(c *Conn, args [][]byte, name string, base int64, seconds bool
 		return
 	}
 	when += base
-	e, ok := c.locked.Peek(key)
+	e, ok := c.locked.GetForWrite(key) // lookupKeyWrite: an access (LRU/LFU)
 	if !ok || !expireAllowed(flags, e.ExpireAt, when) {
 		c.reply.Int(0)
 		return
@@ -647,7 +647,8 @@ func ttlGeneric(c *Conn, key []byte, ms, abs bool) {
 
 // PERSIST key
 func persistCommand(c *Conn, args [][]byte) {
-	if !c.locked.Persist(args[1]) {
+	// Touch is Redis's lookupKeyWrite: an access even without a TTL.
+	if !c.locked.Touch(args[1]) || !c.locked.Persist(args[1]) {
 		c.reply.Int(0)
 		return
 	}
@@ -688,7 +689,7 @@ var defaultEncodings = map[store.Type]string{
 
 // OBJECT ENCODING key
 func objectEncodingCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Lookup(args[2])
+	e, ok := c.locked.LookupNoNotify(args[2]) // OBJECT sends no keymiss
 	switch {
 	case !ok:
 		c.reply.Null()
@@ -708,7 +709,7 @@ func objectEncodingCommand(c *Conn, args [][]byte) {
 // Redis 7.0 shares the integers 0..9999 between all keys and reports their
 // refcount as INT_MAX; every other value has one owner.
 func objectRefcountCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Lookup(args[2])
+	e, ok := c.locked.LookupNoNotify(args[2]) // OBJECT sends no keymiss
 	if !ok {
 		c.reply.Null()
 		return
@@ -739,7 +740,7 @@ func sharedIntegers(c *Conn) bool {
 
 // OBJECT IDLETIME key
 func objectIdletimeCommand(c *Conn, args [][]byte) {
-	e, ok := c.locked.Lookup(args[2])
+	e, ok := c.locked.LookupNoNotify(args[2]) // OBJECT sends no keymiss
 	if !ok {
 		c.reply.Null()
 		return
@@ -748,13 +749,16 @@ func objectIdletimeCommand(c *Conn, args [][]byte) {
 		c.reply.Error(errLFUSelected)
 		return
 	}
-	idle := max(c.locked.Now()/1000-int64(e.LRU()), 0)
-	c.reply.Int(idle)
+	c.reply.Int(c.locked.IdleTime(&e))
 }
 
 // OBJECT FREQ key
+//
+// The counter is decayed for the time since the key was last accessed,
+// without recording an access (object.c, LFUDecrAndReturn).
 func objectFreqCommand(c *Conn, args [][]byte) {
-	if _, ok := c.locked.Lookup(args[2]); !ok {
+	e, ok := c.locked.LookupNoNotify(args[2]) // OBJECT sends no keymiss
+	if !ok {
 		c.reply.Null()
 		return
 	}
@@ -762,8 +766,7 @@ func objectFreqCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrLFUNotSelected)
 		return
 	}
-	c.reply.Int(0) // access frequency is not tracked
-
+	c.reply.Int(int64(c.locked.Freq(&e)))
 }
 
 // OBJECT HELP

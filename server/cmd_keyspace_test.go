@@ -796,12 +796,80 @@ func TestKeyspace_ObjectRefcountIdletimeFreq(t *testing.T) {
 }
 
 func TestKeyspace_Object_LFUPolicy(t *testing.T) {
+	const idleErr = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that " +
+		"when switching between policies at runtime LRU and LFU data will take some time to adjust."
 	forEachProtocolEnv(t, server.Config{MaxMemoryPolicy: "allkeys-lfu"}, func(t *testing.T, e *ksEnv) {
-		mustSet(t, e.c, "k", "v")
-		require.EqualError(t, e.c.ObjectIdleTime(ctx, "k").Err(), "ERR An LFU maxmemory policy is selected, "+
-			"idle time not tracked. Please note that when switching between policies at runtime "+
-			"LRU and LFU data will take some time to adjust.")
-		require.NoError(t, e.c.ObjectFreq(ctx, "k").Err())
+		c := e.c
+		mustSet(t, c, "k", "v")
+		require.EqualError(t, c.ObjectIdleTime(ctx, "k").Err(), idleErr)
+		require.ErrorIs(t, c.ObjectIdleTime(ctx, "nosuch").Err(), redis.Nil, "the key is looked up first")
+		require.ErrorIs(t, c.ObjectFreq(ctx, "nosuch").Err(), redis.Nil)
+		requireInt(t, c, 5, "OBJECT", "FREQ", "k") // LFU_INIT_VAL
+		requireInt(t, c, 5, "OBJECT", "FREQ", "k") // OBJECT is no access
+		require.NoError(t, c.Get(ctx, "k").Err())
+		requireInt(t, c, 6, "OBJECT", "FREQ", "k") // an access at or below 5 always counts
+
+		// With lfu-log-factor 0 every access counts, which shows which
+		// commands access a key (compared with redis-server 7.0.15).
+		require.NoError(t, c.ConfigSet(ctx, "lfu-log-factor", "0").Err())
+		tests := []struct {
+			name   string
+			args   []any
+			counts int
+		}{
+			{"GET", []any{"GET", "k"}, 1},
+			{"TOUCH", []any{"TOUCH", "k", "nosuch"}, 1},
+			{"STRLEN", []any{"STRLEN", "k"}, 1},
+			{"SET overwrite keeps and counts", []any{"SET", "k", "v2"}, 1},
+			{"SET GET looks up twice", []any{"SET", "k", "v", "GET"}, 2},
+			{"SET NX on an existing key", []any{"SET", "k", "v", "NX"}, 1},
+			{"APPEND", []any{"APPEND", "k", "x"}, 1},
+			{"TYPE", []any{"TYPE", "k"}, 0},
+			{"EXISTS", []any{"EXISTS", "k"}, 0},
+			{"TTL", []any{"TTL", "k"}, 0},
+			{"OBJECT ENCODING", []any{"OBJECT", "ENCODING", "k"}, 0},
+			{"OBJECT FREQ", []any{"OBJECT", "FREQ", "k"}, 0},
+			{"DBSIZE", []any{"DBSIZE"}, 0},
+		}
+		want := int64(6)
+		for _, tc := range tests {
+			err := c.Do(ctx, tc.args...).Err()
+			require.True(t, err == nil || err == redis.Nil, "%s: %v", tc.name, err)
+			want += int64(tc.counts)
+			require.Equal(t, want, c.ObjectFreq(ctx, "k").Val(), tc.name)
+		}
+
+		require.NoError(t, c.RPush(ctx, "l", "a").Err())
+		requireInt(t, c, 5, "OBJECT", "FREQ", "l")
+		require.NoError(t, c.LPush(ctx, "l", "b").Err())
+		requireInt(t, c, 6, "OBJECT", "FREQ", "l")
+		require.NoError(t, c.Copy(ctx, "l", "l2", 0, false).Err())
+		requireInt(t, c, 7, "OBJECT", "FREQ", "l")
+		requireInt(t, c, 5, "OBJECT", "FREQ", "l2") // a copy is a new value
+		require.NoError(t, c.Rename(ctx, "l", "l3").Err())
+		requireInt(t, c, 8, "OBJECT", "FREQ", "l3") // the value keeps its counter
+	})
+}
+
+func TestKeyspace_Object_SwitchPolicyAtRuntime(t *testing.T) {
+	const freqErr = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " +
+		"that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+	forEachProtocolEnv(t, server.Config{}, func(t *testing.T, e *ksEnv) {
+		c := e.c
+		mustSet(t, c, "k", "v")
+		require.EqualError(t, c.ObjectFreq(ctx, "k").Err(), freqErr)
+		for _, policy := range []string{"volatile-lfu", "allkeys-lfu"} {
+			require.NoError(t, c.ConfigSet(ctx, "maxmemory-policy", policy).Err())
+			mustSet(t, c, "n-"+policy, "v")
+			requireInt(t, c, 5, "OBJECT", "FREQ", "n-"+policy)
+			require.Error(t, c.ObjectIdleTime(ctx, "k").Err(), policy)
+		}
+		require.NoError(t, c.ConfigSet(ctx, "maxmemory-policy", "allkeys-lru").Err())
+		require.EqualError(t, c.ObjectFreq(ctx, "k").Err(), freqErr)
+		require.NoError(t, c.Get(ctx, "k").Err())
+		idle, err := c.ObjectIdleTime(ctx, "k").Result()
+		require.NoError(t, err)
+		require.LessOrEqual(t, idle, time.Second, "an access makes the field an LRU clock again")
 	})
 }
 

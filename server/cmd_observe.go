@@ -115,11 +115,22 @@ func (o *observer) apply(c Config) {
 // histogram, whether it failed (its reply was an error, see noteError), a
 // slow log entry and a latency-monitor sample. As in Redis's call(), the
 // row is the subcommand's for a subcommand.
+//
+// A command that blocked is recorded as Redis 7.0 records it: when it is
+// served, or ended by CLIENT UNBLOCK (a failure, TIMEOUT included), in
+// full with the time it ran (dur leaves the wait out); when it times out
+// or its client goes away, only as a call with the time of its first run.
 func (c *Conn) observe(cmd *Command, args [][]byte, failed bool, dur time.Duration) {
 	us := int64(dur / time.Microsecond)
 	stripe := int(c.id)
 	st := c.srv.statsOf(cmd)
 	st.call(stripe, us)
+	switch c.blk.outcome {
+	case blockEnded:
+		return
+	case blockUnblocked:
+		failed = true
+	}
 	if failed {
 		st.fail(stripe)
 	}

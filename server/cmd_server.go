@@ -225,8 +225,9 @@ func shutdownCommand(c *Conn, args [][]byte) {
 
 // DEBUG subcommand [argument ...]
 //
-// Only SLEEP and HELP exist. As in Redis 7.0, DEBUG is refused unless
-// enable-debug-command is yes (or local, for loopback clients).
+// Only SLEEP, SET-ACTIVE-EXPIRE and HELP exist. As in Redis 7.0, DEBUG is
+// refused unless enable-debug-command is yes (or local, for loopback
+// clients).
 func debugCommand(c *Conn, args [][]byte) {
 	switch c.srv.cfg.get().EnableDebugCommand {
 	case "yes":
@@ -243,9 +244,17 @@ func debugCommand(c *Conn, args [][]byte) {
 	switch {
 	case len(args) == 2 && bytes.EqualFold(sub, []byte("help")):
 		helpReply(c, "DEBUG",
-			"SLEEP <seconds>", "    Stop serving this client for <seconds> (a decimal number); other clients go on.")
+			"SLEEP <seconds>", "    Stop serving this client for <seconds> (a decimal number); other clients go on.",
+			"SET-ACTIVE-EXPIRE <0|1>",
+			"    0 stops deleting expired keys in the background: they go only when a command",
+			"    finds them. 1 (the default) starts again.")
 	case len(args) == 3 && bytes.EqualFold(sub, []byte("sleep")):
 		debugSleep(c, args[2])
+	case len(args) == 3 && bytes.EqualFold(sub, []byte("set-active-expire")):
+		// The argument is read as C's atoi reads it: anything but a
+		// leading non-zero number means 0.
+		c.srv.noActiveExpire.Store(!atoiNonZero(args[2]))
+		c.reply.OK()
 	default:
 		c.reply.Error(protocol.SubcommandSyntaxError(sub, "debug"))
 	}
@@ -265,6 +274,24 @@ func debugSleep(c *Conn, arg []byte) {
 		cancel()
 	}
 	c.reply.OK()
+}
+
+// atoiNonZero reports whether C's atoi would read a non-zero number from
+// b: blanks, an optional sign, then digits up to the first other byte.
+func atoiNonZero(b []byte) bool {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r')) {
+		i++
+	}
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if b[i] != '0' {
+			return true
+		}
+	}
+	return false
 }
 
 // leadingFloat returns the value of the longest prefix of s that parses as

@@ -417,20 +417,20 @@ func msetGeneric(c *Conn, args [][]byte, nx bool) {
 		c.reply.Error(protocol.WrongArity(name))
 		return
 	}
-	wrote := c.locked.StringSetMulti(args[1:], nx)
-	switch {
-	case !nx:
-		c.reply.OK()
-	case wrote:
-		c.reply.Int(1)
-	default:
+	if nx && c.locked.StringsAnyExist(args[1:]) {
 		c.reply.Int(0)
-	}
-	if !wrote {
 		return
 	}
+	// Key by key, so that each key's "new" event precedes its "set", as
+	// in Redis.
 	for i := 1; i < len(args); i += 2 {
+		c.locked.SetString(args[i], args[i+1], store.SetOptions{})
 		c.changed(args[i], "set")
+	}
+	if nx {
+		c.reply.Int(1)
+	} else {
+		c.reply.OK()
 	}
 }
 

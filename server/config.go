@@ -856,8 +856,12 @@ var keyspaceEventClasses = []struct {
 }
 
 // canonicalKeyspaceEvents validates a notify-keyspace-events value and
-// returns it in Redis's canonical spelling ("KEA" becomes "AKE").
+// returns it in Redis's canonical spelling ("KEA" becomes "AKE"). Redis
+// reads the value as a C string, so a NUL byte ends it ("KE\x00" is "KE").
 func canonicalKeyspaceEvents(s string) (string, bool) {
+	if end := strings.IndexByte(s, 0); end >= 0 {
+		s = s[:end]
+	}
 	var seen [256]bool
 	for i := 0; i < len(s); i++ {
 		c := s[i]

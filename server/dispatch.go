@@ -121,7 +121,7 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	if c.srv.ps.monitorN.Load() > 0 {
 		c.feedMonitors(cmd, args) // monitor.go
 	}
-	mark = c.afterUnlock(cmd, args, mark) // blocking.go: wake-ups, then block (leaving the wait out of the clock)
+	mark = c.afterUnlock(cmd, args, mark) // blocking.go: block (leaving the wait out of the clock)
 	failed := c.noteError(mark)           // cmd_observe.go: before CLIENT REPLY OFF drops it
 	c.afterReply(mark)
 	if c.tracking != 0 {
@@ -130,6 +130,7 @@ func (c *Conn) call(cmd *Command, args [][]byte) {
 	c.lastTime.Store(now)
 	c.batchOffset = time.Since(c.batchStart)
 	c.observe(cmd, args, failed, c.batchOffset-startOffset) // cmd_observe.go: stats, slow log, latency
+	c.wakeAfter()                                           // blocking.go: serve the clients the command unblocked
 }
 
 // afterReply applies CLIENT REPLY OFF/SKIP to the reply just written.

@@ -1,6 +1,10 @@
 package server
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/carmine-db/carmine/store"
+)
 
 // Keyspace notifications: every write reports its keyspace event through
 // Conn.changed / Conn.notify (dispatch.go), which end in notifyKeyspace
@@ -143,6 +147,36 @@ func (s *Server) keyExpired(db int, key []byte) {
 	s.touchWatched(db, key) // watch.go: the expiry modifies the key
 	s.notifyKeyspace(db, key, "expired", nil)
 	s.trackingKeyExpired(key) // tracking.go
+}
+
+// keyMiss is the store's KeyMiss hook, switched on only while the "keymiss"
+// class is enabled (configureNotify): a read lookup did not find key.
+func (s *Server) keyMiss(db int, key []byte) {
+	s.notifyKeyspace(db, key, "keymiss", nil)
+}
+
+// keyCreated is the store's KeyCreated hook, switched on only while the
+// "new" class is enabled: key was just added to the keyspace, before the
+// command that added it reports its own event.
+func (s *Server) keyCreated(db int, key []byte) {
+	s.notifyKeyspace(db, key, "new", nil)
+}
+
+// configureNotify applies notify-keyspace-events: the pub/sub hub's
+// settings, and the store hooks of the classes that cost a call on hot
+// paths (every missed read, every new key), on only while enabled.
+func (s *Server) configureNotify(c Config) {
+	s.ps.configure(c)
+	var hooks store.HookSet
+	if on := parseKeyspaceEvents(c.NotifyKeyspaceEvents); on&(eventKeyspace|eventKeyevent) != 0 {
+		if on&eventKeyMiss != 0 {
+			hooks |= store.HookKeyMiss
+		}
+		if on&eventNew != 0 {
+			hooks |= store.HookKeyCreated
+		}
+	}
+	s.store.EnableHooks(hooks)
 }
 
 // configure applies the settings the pub/sub hot paths read.

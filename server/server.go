@@ -53,6 +53,9 @@ type Server struct {
 	execCmd   *Command       // the EXEC row: its refusals answer EXECABORT
 	tracking  tracker        // client-side caching (tracking.go)
 	cmdStats  []commandStats // by Command.index
+	// noActiveExpire pauses the cron's active expiry cycle (DEBUG
+	// SET-ACTIVE-EXPIRE 0); expired keys are then only deleted lazily.
+	noActiveExpire atomic.Bool
 }
 
 // serverStats are the INFO stats counters.
@@ -86,7 +89,11 @@ func New(cfg Config) *Server {
 		s.log = newLogger(os.Stderr, c.get().LogLevel)
 	}
 	s.store = store.New(store.Config{Databases: c.get().Databases})
-	s.store.SetHooks(store.Hooks{KeyExpired: s.keyExpired}) // notify.go
+	s.store.SetHooks(store.Hooks{ // notify.go
+		KeyExpired: s.keyExpired,
+		KeyMiss:    s.keyMiss,
+		KeyCreated: s.keyCreated,
+	})
 	c.onUpdate = s.applyConfig
 	c.rebind = s.rebind
 	s.applyConfig(c.get())
@@ -474,7 +481,9 @@ func (s *Server) cron() {
 		case <-time.After(period):
 		}
 		// As Redis: at most 25% of the CPU time of one period.
-		s.store.ExpireCycle(time.Now().UnixMilli(), period/4, &cursor)
+		if !s.noActiveExpire.Load() {
+			s.store.ExpireCycle(time.Now().UnixMilli(), period/4, &cursor)
+		}
 		if time.Since(lastTune) >= time.Second {
 			gc.tune()
 			lastTune = time.Now()
@@ -500,7 +509,7 @@ func (s *Server) connList() []*Conn {
 func (s *Server) applyConfig(c Config) {
 	s.obs.apply(c)
 	s.setTrackingMaxKeys(c.TrackingTableMaxKeys) // tracking.go
-	s.ps.configure(c)                            // notify.go
+	s.configureNotify(c)                         // notify.go
 	s.store.SetEncodingLimits(store.EncodingLimits{
 		ListMaxListpackSize:    c.ListMaxListpackSize,
 		HashMaxListpackEntries: int(c.HashMaxListpackEntries),
@@ -510,6 +519,11 @@ func (s *Server) applyConfig(c Config) {
 		SetMaxListpackValue:    64,
 		ZSetMaxListpackEntries: int(c.ZSetMaxListpackEntries),
 		ZSetMaxListpackValue:   int(c.ZSetMaxListpackValue),
+	})
+	s.store.SetAccessPolicy(store.AccessPolicy{
+		LFU:       c.MaxMemoryPolicy == "allkeys-lfu" || c.MaxMemoryPolicy == "volatile-lfu",
+		LogFactor: c.LFULogFactor,
+		DecayTime: c.LFUDecayTime,
 	})
 }
 

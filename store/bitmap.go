@@ -162,10 +162,10 @@ func (l *Locked) BitSet(key []byte, offset int64, on bool, maxLen int64) (old in
 			return old, false, nil
 		}
 	}
-	if f, ok := l.locate(key); ok && f.rec.typ() == TypeString {
+	if f, ok := l.locate(key); ok && f.rec.typ() == TypeString && byteIdx < int64(len(f.entry().val)) {
 		// A large string lives outside the pages: flip the bit in place
 		// instead of copying the whole value (O(1), as in Redis).
-		if bs := l.bigStringOf(&f); bs != nil && byteIdx < int64(len(bs.b)) {
+		if bs := l.bigStringOf(&f); bs != nil {
 			old = bitAt(bs.b, offset)
 			setBitAt(bs.b, offset, on)
 			return old, (old == 1) != on, nil
@@ -335,40 +335,62 @@ func foldBits(op BitOperation, res, v []byte) []byte {
 // address a byte below maxLen (proto-max-bulk-len); a field may still end
 // past it, as in Redis.
 func (l *Locked) BitField(key []byte, ops []BitFieldOp, maxLen int64, dst []BitFieldResult) ([]BitFieldResult, error) {
+	dst, _, err := l.BitFieldChanges(key, ops, maxLen, dst)
+	return dst, err
+}
+
+// BitFieldChanges is BitField that also counts the changes the way Redis
+// 7.0 does for its "setbit" event and dirty counter: a write that OVERFLOW
+// FAIL did not refuse counts when it changed its field, or when the key was
+// created or grown for the command.
+func (l *Locked) BitFieldChanges(key []byte, ops []BitFieldOp, maxLen int64, dst []BitFieldResult) ([]BitFieldResult, int, error) {
 	var highest int64 = -1
 	for i := range ops {
 		op := &ops[i]
 		if !validBitOffset(op.Offset, maxLen) {
-			return dst, ErrBitOffset
+			return dst, 0, ErrBitOffset
 		}
 		if op.Bits < 1 || op.Bits > 64 || (!op.Signed && op.Bits > 63) {
-			return dst, ErrNotSupported
+			return dst, 0, ErrNotSupported
 		}
 		if op.Code != BitFieldGet {
 			highest = max(highest, op.Offset+int64(op.Bits)-1)
 		}
 	}
 	var buf []byte
+	var grown bool
 	if highest < 0 {
 		v, _, err := l.bitmapRead(key)
 		if err != nil {
-			return dst, err
+			return dst, 0, err
 		}
 		buf = v
 	} else {
-		v, _, _, err := l.bitmapWrite(key, highest>>3+1)
+		v, g, _, err := l.bitmapWrite(key, highest>>3+1)
 		if err != nil {
-			return dst, err
+			return dst, 0, err
 		}
-		buf = v
+		buf, grown = v, g
 	}
+	changes := 0
 	for i := range ops {
-		dst = append(dst, runBitField(buf, &ops[i]))
+		op := &ops[i]
+		if op.Code == BitFieldGet {
+			dst = append(dst, runBitField(buf, op))
+			continue
+		}
+		width := uint(op.Bits)
+		before := getField(buf, op.Offset, width, op.Signed)
+		r := runBitField(buf, op)
+		if !r.Failed && (grown || getField(buf, op.Offset, width, op.Signed) != before) {
+			changes++
+		}
+		dst = append(dst, r)
 	}
 	if highest >= 0 {
 		l.bitmapStore(key, buf)
 	}
-	return dst, nil
+	return dst, changes, nil
 }
 
 // runBitField executes one operation on buf, which is long enough for

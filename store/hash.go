@@ -301,7 +301,7 @@ func (l *Locked) hashWrite(key []byte) (*Hash, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.sh.t.setLRU(f.ref, l.lruClock())
+	l.access(&f)
 	return h, nil
 }
 

@@ -43,14 +43,14 @@ func (ls *List) MemoryBytes() int { return ls.ql.Bytes() }
 
 // listFor looks key up and returns its list, nil when it does not exist.
 // read selects Get (statistics and access clock, for read commands) over
-// Peek (write commands).
+// GetForWrite (write commands: the access clock only, lookupKeyWrite).
 func (l *Locked) listFor(key []byte, read bool) (*List, error) {
 	var e Entry
 	var ok bool
 	if read {
 		e, ok = l.Get(key)
 	} else {
-		e, ok = l.Peek(key)
+		e, ok = l.GetForWrite(key)
 	}
 	if !ok {
 		return nil, nil

@@ -1,6 +1,9 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"math"
+)
 
 // Errors returned by store operations. The server maps each to Redis's
 // reply text in one place.
@@ -77,7 +80,9 @@ func (e *Entry) Raw() bool { return e.raw }
 // encoding (see SetOptions.NoInt).
 func (e *Entry) NoInt() bool { return e.noInt }
 
-// LRU returns the access clock (unix seconds, truncated to 32 bits).
+// LRU returns the 24-bit access field: an LRU clock (unix seconds modulo
+// 2^24) or, under an LFU policy, LFU data (see lfu.go; Locked.IdleTime and
+// Locked.Freq read it).
 func (e *Entry) LRU() uint32 { return e.lru }
 
 // bigString is a string too large to pack into a page.
@@ -91,7 +96,8 @@ type found struct {
 	rec  record
 }
 
-func (l *Locked) lruClock() uint32 { return uint32(l.now / 1000) }
+// lruClock returns Redis's LRU_CLOCK: unix seconds modulo 2^24.
+func (l *Locked) lruClock() uint32 { return uint32(l.now/1000) & lruClockMax }
 
 // locate finds key, deleting it first if it has expired.
 func (l *Locked) locate(key []byte) (found, bool) {
@@ -138,27 +144,35 @@ func (f *found) entry() Entry {
 }
 
 // Get looks key up for reading: it counts a keyspace hit or miss and
-// refreshes the key's access clock.
+// records an access (the LRU clock or LFU counter).
 func (l *Locked) Get(key []byte) (Entry, bool) {
 	f, ok := l.locate(key)
 	if !ok {
 		f.sh.misses++
+		l.keyMissed(key)
 		return Entry{}, false
 	}
 	f.sh.hits++
 	e := f.entry()
-	e.lru = l.lruClock()
-	f.sh.t.setLRU(f.ref, e.lru)
+	// l.access(&f), written out: too big for the compiler to inline, and
+	// this is the hottest path.
+	if w := l.s.access.load(); w&accessLFU != 0 {
+		e.lru = l.accessLFU(&f, w)
+	} else {
+		e.lru = l.lruClock()
+		f.sh.t.setLRU(f.ref, e.lru)
+	}
 	return e, true
 }
 
 // Lookup looks key up for a read that counts a keyspace hit or miss but
 // leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS,
-// TTL, OBJECT).
+// TTL). LookupNoNotify is the form for OBJECT, which reports no keymiss.
 func (l *Locked) Lookup(key []byte) (Entry, bool) {
 	f, ok := l.locate(key)
 	if !ok {
 		f.sh.misses++
+		l.keyMissed(key)
 		return Entry{}, false
 	}
 	f.sh.hits++
@@ -168,15 +182,14 @@ func (l *Locked) Lookup(key []byte) (Entry, bool) {
 }
 
 // GetForWrite looks key up for a write, as Redis's lookupKeyWrite: no
-// statistics, but the access clock is refreshed.
+// statistics, but an access is recorded.
 func (l *Locked) GetForWrite(key []byte) (Entry, bool) {
 	f, ok := l.locate(key)
 	if !ok {
 		return Entry{}, false
 	}
 	e := f.entry()
-	e.lru = l.lruClock()
-	f.sh.t.setLRU(f.ref, e.lru)
+	e.lru = l.access(&f)
 	return e, true
 }
 
@@ -197,11 +210,11 @@ func (l *Locked) Exists(key []byte) bool {
 	return ok
 }
 
-// Touch refreshes key's access clock and reports whether it exists.
+// Touch records an access to key and reports whether it exists.
 func (l *Locked) Touch(key []byte) bool {
 	f, ok := l.locate(key)
 	if ok {
-		f.sh.t.setLRU(f.ref, l.lruClock())
+		l.access(&f)
 	}
 	return ok
 }
@@ -235,25 +248,45 @@ func (opt SetOptions) stringFlags() byte {
 }
 
 // SetString stores a string value at key, replacing any value of any type.
+// Overwriting a key counts as an access to it (see set).
 func (l *Locked) SetString(key, val []byte, opt SetOptions) {
+	l.setString(key, val, opt, accessDefault)
+}
+
+// setString is SetString with the record's access field lru, or
+// accessDefault.
+func (l *Locked) setString(key, val []byte, opt SetOptions, lru uint32) {
 	flags := opt.stringFlags()
 	if recordSize(flags, key, len(val)) > maxInlineRecord {
 		b := make([]byte, len(val))
 		copy(b, val)
-		l.set(key, flags|flagExternal, nil, &bigString{b: b}, opt.ExpireAt)
+		l.setAccess(key, flags|flagExternal, nil, &bigString{b: b}, opt.ExpireAt, lru)
 		return
 	}
-	l.set(key, flags, val, nil, opt.ExpireAt)
+	l.setAccess(key, flags, val, nil, opt.ExpireAt, lru)
 }
 
 // SetObject stores a collection value of type typ at key, replacing any
-// value. The store keeps obj; the caller must not share it.
+// value. The store keeps obj; the caller must not share it. Overwriting a
+// key counts as an access to it (see set).
 func (l *Locked) SetObject(key []byte, typ Type, obj any, expireAt int64) {
 	l.set(key, byte(typ)|flagExternal, nil, obj, expireAt)
 }
 
+// accessDefault as setAccess's lru gives a new key a fresh access field
+// (Redis's createObject) and counts the overwrite of an existing key as an
+// access, as Redis's setKey does: its lookupKeyWrite refreshes the LRU
+// clock or updates the LFU counter, and dbOverwrite keeps that field for
+// the new value under an LFU policy.
+const accessDefault = math.MaxUint32
+
 // set writes a record: an inline value val, or an external obj.
 func (l *Locked) set(key []byte, flags byte, val []byte, obj any, expireAt int64) {
+	l.setAccess(key, flags, val, obj, expireAt, accessDefault)
+}
+
+// setAccess is set with the record's access field lru, or accessDefault.
+func (l *Locked) setAccess(key []byte, flags byte, val []byte, obj any, expireAt int64, lru uint32) {
 	h := l.s.hash(key)
 	sh := &l.s.shards[l.s.shardOf(l.db, h)]
 	sh.t.reserve()
@@ -279,14 +312,21 @@ func (l *Locked) set(key []byte, flags byte, val []byte, obj any, expireAt int64
 		t.freeExt(f.rec.ext)
 	}
 	if !ok {
-		ref := t.write(flags, l.lruClock(), expireAt, key, val, extID)
+		if lru == accessDefault {
+			lru = l.freshAccess()
+		}
+		ref := t.write(flags, lru, expireAt, key, val, extID)
 		t.keys.insert(f.h, ref)
 		if expireAt != 0 {
 			t.expires.insert(f.h, ref)
 		}
+		l.keyCreated(key)
 		return
 	}
-	t.replace(f.h, f.slot, f.ref, &f.rec, flags, l.lruClock(), expireAt, val, extID)
+	if lru == accessDefault {
+		lru = l.access(&f)
+	}
+	t.replace(f.h, f.slot, f.ref, &f.rec, flags, lru, expireAt, val, extID)
 	t.maybeCompact()
 }
 
@@ -340,44 +380,60 @@ type Cloner interface {
 // to (which may be l itself), replacing dst when replace is set. It
 // returns false when src is missing or dst exists and replace is unset.
 // The caller holds the shards of both keys.
+//
+// As db.c copyCommand, src is looked up as a read (statistics and an
+// access) and dst as a write (an access when it exists); the copy is a new
+// value, with a fresh access field.
 func (l *Locked) Copy(src []byte, to *Locked, dst []byte, replace bool) (bool, error) {
-	e, ok := l.Peek(src)
+	e, ok := l.Get(src)
 	if !ok {
 		return false, nil
 	}
-	if !replace && to.Exists(dst) {
+	replaced := to.Touch(dst)
+	if replaced && !replace {
 		return false, nil
 	}
 	if e.Type == TypeString {
 		b := append([]byte(nil), e.val...)
-		to.SetString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw, NoInt: e.noInt})
+		to.setString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw, NoInt: e.noInt}, to.freshAccess())
+		to.keyReplaced(dst, replaced)
 		return true, nil
 	}
 	c, ok := e.obj.(Cloner)
 	if !ok {
 		return false, ErrNotSupported
 	}
-	to.SetObject(dst, e.Type, c.Clone(), e.ExpireAt)
+	to.setAccess(dst, byte(e.Type)|flagExternal, nil, c.Clone(), e.ExpireAt, to.freshAccess())
+	to.keyReplaced(dst, replaced)
 	return true, nil
 }
 
-// Move moves src to dst in view to, keeping its value and expiry. It
-// reports whether src existed. The caller has checked dst.
+// Move moves src to dst in view to, keeping its value, expiry and access
+// field. It reports whether src existed. The caller has checked dst; an
+// existing dst is replaced, which the KeyCreated hook hears of as a new key
+// (Redis's RENAME deletes dst and adds it again).
+//
+// It records the access Redis's RENAME and MOVE make when they look src up
+// for writing, before the value moves with its field (dbAdd of the same
+// object).
 func (l *Locked) Move(src []byte, to *Locked, dst []byte) bool {
-	e, ok := l.Peek(src)
+	replaced := to.Exists(dst) // RENAME overwriting dst
+	f, ok := l.locate(src)
 	if !ok {
 		return false
 	}
+	lru := l.access(&f)
+	e := f.entry()
 	if e.Type == TypeString {
 		b := append([]byte(nil), e.val...)
 		l.Delete(src)
-		to.SetString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw, NoInt: e.noInt})
+		to.setString(dst, b, SetOptions{ExpireAt: e.ExpireAt, Raw: e.raw, NoInt: e.noInt}, lru)
+		to.keyReplaced(dst, replaced)
 		return true
 	}
-	obj := e.obj
-	f, _ := l.locate(src)
 	f.sh.t.ext[f.rec.ext] = nil // keep obj alive in dst only
 	l.Delete(src)
-	to.SetObject(dst, e.Type, obj, e.ExpireAt)
+	to.setAccess(dst, byte(e.Type)|flagExternal, nil, e.obj, e.ExpireAt, lru)
+	to.keyReplaced(dst, replaced)
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 )
 
 // Config sizes a Store.
@@ -12,13 +13,22 @@ type Config struct {
 	ShardsPerDB int // a power of two, 128 by default
 }
 
-// Hooks lets the owner of a Store observe deletions the store makes on its
-// own. Each hook runs with the key's shard locked and must not block; key
-// is valid only during the call.
+// Hooks lets the owner of a Store observe what happens to keys without
+// being told by the caller: deletions the store makes on its own, missed
+// reads and new keys. Each hook runs with the key's shard locked and must
+// not block; key is valid only during the call.
 type Hooks struct {
 	// KeyExpired is called when a key is found expired and deleted, lazily
 	// or by the active expiry cycle.
 	KeyExpired func(db int, key []byte)
+	// KeyMiss is called when a read lookup that counts keyspace misses
+	// (Get, Lookup) does not find key: Redis's "keymiss" event. It is
+	// called only while EnableHooks has HookKeyMiss on.
+	KeyMiss func(db int, key []byte)
+	// KeyCreated is called when key has been added to the keyspace
+	// (Redis's dbAdd and its "new" event). It is called only while
+	// EnableHooks has HookKeyCreated on.
+	KeyCreated func(db int, key []byte)
 }
 
 // Store is the keyspace: Databases logical databases, each split into
@@ -31,7 +41,9 @@ type Store struct {
 	shardBits uint
 	shards    []shard
 	hooks     Hooks
+	hooksOn   atomic.Uint32 // the optional hooks that are called (hooks.go)
 	limits    limitsHolder
+	access    accessHolder // what records' access fields track (lfu.go)
 }
 
 // shard is one lock domain.

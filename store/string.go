@@ -41,6 +41,7 @@ func (l *Locked) StringGet(key []byte) (val []byte, ok bool, err error) {
 // keyspace statistics, as Redis's lookupKeyWrite.
 func (l *Locked) StringSet(key, val []byte, cond SetCond, opt SetOptions) bool {
 	if cond != SetAlways && l.Exists(key) != (cond == SetIfPresent) {
+		l.Touch(key) // NX on an existing key: Redis's lookup still counts as an access
 		return false
 	}
 	l.SetString(key, val, opt)
@@ -52,17 +53,26 @@ func (l *Locked) StringSet(key, val []byte, cond SetCond, opt SetOptions) bool {
 // onlyIfNoneExists (MSETNX) nothing is written when any key exists. It
 // reports whether it wrote. A key given twice ends with its last value.
 func (l *Locked) StringSetMulti(kv [][]byte, onlyIfNoneExists bool) bool {
-	if onlyIfNoneExists {
-		for i := 0; i+1 < len(kv); i += 2 {
-			if l.Exists(kv[i]) {
-				return false
-			}
-		}
+	if onlyIfNoneExists && l.StringsAnyExist(kv) {
+		return false
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		l.SetString(kv[i], kv[i+1], SetOptions{})
 	}
 	return true
+}
+
+// StringsAnyExist reports whether a key of the key-value pairs kv exists
+// (MSETNX's check); the first one found counts as an access, as Redis's
+// lookupKeyWrite.
+func (l *Locked) StringsAnyExist(kv [][]byte) bool {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if l.Exists(kv[i]) {
+			l.Touch(kv[i])
+			return true
+		}
+	}
+	return false
 }
 
 // StringLen returns the length of the string at key, 0 when it does not
@@ -246,7 +256,7 @@ func (l *Locked) bigStringOf(f *found) *bigString {
 		return nil
 	}
 	f.sh.t.bytesAt(f.ref)[0] |= flagRaw
-	f.sh.t.setLRU(f.ref, l.lruClock())
+	l.access(f)
 	return bs
 }
 

@@ -43,6 +43,8 @@ func (t Type) String() string {
 //	| flags | lru u32 | [expire i64]  | klen uvar | key | vlen uvar + value | ext uvar |
 //	+-------+---------+---------------+-----------+-----+-----------------------------+
 //
+// lru: the 24-bit access field, an LRU clock or LFU data (see lfu.go).
+//
 // flags: bits 0-2 type, bit 3 has-expire, bit 4 external value (the value is
 // an index into table.ext: large strings and every collection), bit 5 raw
 // string encoding (OBJECT ENCODING "raw" even when short), bit 6 a string
@@ -86,6 +88,7 @@ type table struct {
 	dead    int      // bytes of overwritten or deleted records
 	ext     []any
 	extFree []uint32
+	rng     uint64 // xorshift state for LFU counter increments (lfu.go)
 }
 
 func makeRef(page, off int) uint32 { return uint32(page+1)<<16 | uint32(off) }
@@ -94,12 +97,12 @@ func (t *table) bytesAt(ref uint32) []byte {
 	return t.pages[ref>>16-1][ref&0xffff:]
 }
 
-// lruAt returns the access clock of the record at ref.
+// lruAt returns the access field of the record at ref.
 func (t *table) lruAt(ref uint32) uint32 {
 	return binary.LittleEndian.Uint32(t.bytesAt(ref)[1:])
 }
 
-// setLRU stores the access clock of the record at ref, in place.
+// setLRU stores the access field of the record at ref, in place.
 func (t *table) setLRU(ref uint32, lru uint32) {
 	binary.LittleEndian.PutUint32(t.bytesAt(ref)[1:], lru)
 }

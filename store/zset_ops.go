@@ -19,12 +19,12 @@ type ZSource struct {
 // ZSetSource looks key up as an input of a set operation: a sorted set or
 // a set; a missing key is an empty input. Any other type gives
 // ErrWrongType. write selects the lookup of store commands (no keyspace
-// statistics). The source aliases the key's value.
+// statistics, an access: lookupKeyWrite). The source aliases the key's value.
 func (l *Locked) ZSetSource(key []byte, write bool) (ZSource, error) {
 	var e Entry
 	var ok bool
 	if write {
-		e, ok = l.Peek(key)
+		e, ok = l.GetForWrite(key)
 	} else {
 		e, ok = l.Get(key)
 	}
