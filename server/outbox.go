@@ -67,29 +67,13 @@ var deadOutbox = func() *outbox {
 // deliver queues a complete frame for c from any goroutine; false when c is
 // closed or was just disconnected for exceeding its output buffer limit.
 // It never blocks on the network.
-func (c *Conn) deliver(frame []byte) bool {
-	o := c.outbox()
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return false
-	}
-	o.buf = append(o.buf, frame...)
-	over := o.overLimit()
-	o.ready.Signal()
-	o.mu.Unlock()
-	if over {
-		c.disconnectForLimits(o)
-		return false
-	}
-	return true
-}
+func (c *Conn) deliver(frame []byte) bool { return c.deliverFrom(nil, frame) }
 
 // deliverFrom is deliver for a frame published by connection p on p's
 // goroutine. The writer is not woken at once: p wakes it when it flushes
 // its own replies, at the end of its batch of pipelined commands, so a
 // burst of publications reaches each receiver in one write, as Redis's
-// event loop does.
+// event loop does. With p nil the writer is woken at once.
 func (c *Conn) deliverFrom(p *Conn, frame []byte) bool {
 	o := c.outbox()
 	o.mu.Lock()
@@ -99,10 +83,16 @@ func (c *Conn) deliverFrom(p *Conn, frame []byte) bool {
 	}
 	o.buf = append(o.buf, frame...)
 	over := o.overLimit()
-	queued := o.wakeQueued
-	o.wakeQueued = true
-	if len(o.buf) >= outboxWakeBytes {
-		o.ready.Signal() // p's batch is long: do not wait for its end
+	queued := true
+	switch {
+	case p == nil:
+		o.ready.Signal()
+	default:
+		queued = o.wakeQueued
+		o.wakeQueued = true
+		if len(o.buf) >= outboxWakeBytes {
+			o.ready.Signal() // p's batch is long: do not wait for its end
+		}
 	}
 	o.mu.Unlock()
 	if over {
