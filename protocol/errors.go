@@ -406,3 +406,33 @@ func ConfigReasonRange(lo, hi int64) string {
 func AtLeastOneInputKey(cmd string) string {
 	return "ERR at least 1 input key is needed for '" + cmd + "' command"
 }
+
+// More transactions, CLIENT TRACKING/CACHING and CLIENT PAUSE.
+const (
+	// CLIENT TRACKING on PREFIX a
+	ErrTrackingPrefixNoBcast = "ERR PREFIX option requires BCAST mode to be enabled"
+	// CLIENT TRACKING on, then CLIENT TRACKING on BCAST
+	ErrTrackingBcastSwitch = "ERR You can't switch BCAST mode on/off before disabling tracking for this " +
+		"client, and then re-enabling it with a different mode."
+	// CLIENT TRACKING on BCAST OPTIN
+	ErrTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST"
+	// CLIENT TRACKING on OPTIN OPTOUT
+	ErrTrackingOptBoth = "ERR You can't specify both OPTIN mode and OPTOUT mode"
+	// CLIENT TRACKING on OPTIN, then CLIENT TRACKING on OPTOUT
+	ErrTrackingOptSwitch = "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this " +
+		"client, and then re-enabling it with a different mode."
+	// CLIENT TRACKING on REDIRECT 1 REDIRECT 2
+	ErrTrackingRedirectTwice = "ERR A client can only redirect to a single other client"
+	// CLIENT TRACKING on REDIRECT 999999
+	ErrTrackingNoTarget = "ERR The client ID you want redirect to does not exist"
+	// CLIENT CACHING yes without OPTIN tracking
+	ErrCachingYes = "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."
+	// CLIENT CACHING no without OPTOUT tracking
+	ErrCachingNo = "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."
+	// CLIENT PAUSE 10 SOME
+	ErrPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL"
+	// SHUTDOWN inside MULTI
+	ErrNotInTransaction = "ERR Command not allowed inside a transaction"
+	// EXEC refused itself (wrong arity): the prefix of the refusal
+	ExecAbortPrefix = "EXECABORT Transaction discarded because of: "
+)

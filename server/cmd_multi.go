@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carmine-db/carmine/protocol"
 	"github.com/carmine-db/carmine/store"
 )
 
@@ -21,16 +22,6 @@ import (
 // handlers then lock nothing themselves (c.locking() is AlreadyHeld).
 // Errors while running do not roll back: each command's reply, error or
 // not, is one element of EXEC's array.
-
-const (
-	errExecWithoutMulti    = "ERR EXEC without MULTI"
-	errDiscardWithoutMulti = "ERR DISCARD without MULTI"
-	errMultiNested         = "ERR MULTI calls can not be nested"
-	errWatchInMulti        = "ERR WATCH inside MULTI is not allowed"
-	errNotInTransaction    = "ERR Command not allowed inside a transaction"
-	errExecAbort           = "EXECABORT Transaction discarded because of previous errors."
-	execAbortPrefix        = "EXECABORT Transaction discarded because of: "
-)
 
 var txFlags = FlagNoScript | FlagLoading | FlagStale
 
@@ -113,7 +104,7 @@ func (c *Conn) rejectInMulti(cmd *Command, msg string) {
 		return
 	}
 	c.srv.statsOf(cmd).reject(int(c.id))
-	c.reply.Error(execAbortPrefix + strings.TrimPrefix(msg, "ERR "))
+	c.reply.Error(protocol.ExecAbortPrefix + strings.TrimPrefix(msg, "ERR "))
 	if c.tx != nil {
 		c.discardTx()
 	}
@@ -129,7 +120,7 @@ func (c *Conn) discardTx() {
 // MULTI
 func multiCommand(c *Conn, args [][]byte) {
 	if c.tx != nil {
-		c.reply.Error(errMultiNested)
+		c.reply.Error(protocol.ErrMultiNested)
 		return
 	}
 	c.tx = &txState{}
@@ -140,7 +131,7 @@ func multiCommand(c *Conn, args [][]byte) {
 // DISCARD
 func discardCommand(c *Conn, args [][]byte) {
 	if c.tx == nil {
-		c.reply.Error(errDiscardWithoutMulti)
+		c.reply.Error(protocol.ErrDiscardWithoutMulti)
 		return
 	}
 	c.discardTx()
@@ -151,13 +142,13 @@ func discardCommand(c *Conn, args [][]byte) {
 func execCommand(c *Conn, args [][]byte) {
 	tx := c.tx
 	if tx == nil {
-		c.reply.Error(errExecWithoutMulti)
+		c.reply.Error(protocol.ErrExecWithoutMulti)
 		return
 	}
 	c.tx = nil
 	c.multiLen.Store(-1)
 	if tx.aborted {
-		c.reply.Error(errExecAbort)
+		c.reply.Error(protocol.ErrExecAbort)
 		c.unwatchAll()
 		return
 	}

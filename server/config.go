@@ -1065,7 +1065,7 @@ func (cs *configStore) set(args [][]byte, local bool) string {
 			}
 		}
 		if msg != "" {
-			return configSetFailed(string(args[i]), msg)
+			return protocol.ConfigSetFailed(string(args[i]), msg)
 		}
 		pairs = append(pairs, configSetPair{p: p, name: name, given: string(args[i]), value: string(args[i+1])})
 	}
@@ -1074,7 +1074,7 @@ func (cs *configStore) set(args [][]byte, local bool) string {
 		next := *c
 		for _, pr := range pairs {
 			if err := pr.p.set(&next, pr.p.setArgs(pr.value)); err != nil {
-				failed = configSetFailed(pr.name, err.Error())
+				failed = protocol.ConfigSetFailed(pr.name, err.Error())
 				return
 			}
 		}
@@ -1096,16 +1096,13 @@ func (cs *configStore) moveListeners(pairs []configSetPair, prev, next *Config) 
 			continue
 		}
 		if cs.rebind != nil && cs.rebind(*prev, *next) != nil {
-			return configSetFailed(pr.name, string(pr.p.moveFailed))
+			return protocol.ConfigSetFailed(pr.name, string(pr.p.moveFailed))
 		}
 		return ""
 	}
 	return ""
 }
 
-func configSetFailed(name, msg string) string {
-	return "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + msg
-}
 
 // configGetPair is one name and value of a CONFIG GET reply.
 type configGetPair struct{ name, value string }

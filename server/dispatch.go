@@ -45,7 +45,7 @@ func (c *Conn) execute(args [][]byte) {
 	}
 	if c.tx != nil && !txControl(cmd) {
 		if cmd.Flags&FlagNoMulti != 0 {
-			c.refuse(cmd, errNotInTransaction)
+			c.refuse(cmd, protocol.ErrNotInTransaction)
 			return
 		}
 		c.queue(cmd, args) // cmd_multi.go

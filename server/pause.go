@@ -29,8 +29,6 @@ const (
 	pauseAll
 )
 
-const errPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL"
-
 // pauseState is the server's CLIENT PAUSE state.
 type pauseState struct {
 	active atomic.Bool // a pause is in force (read without the lock)
@@ -196,7 +194,7 @@ func clientPauseCommand(c *Conn, args [][]byte) {
 			mode = pauseWrite
 		case bytes.EqualFold(args[3], []byte("all")):
 		default:
-			c.reply.Error(errPauseMode)
+			c.reply.Error(protocol.ErrPauseMode)
 			return
 		}
 	}

@@ -58,21 +58,6 @@ const defaultTrackingMaxKeys = 1000000
 // invalidations on.
 const trackingChannel = "__redis__:invalidate"
 
-// Tracking error replies.
-const (
-	errTrackingPrefixNoBcast = "ERR PREFIX option requires BCAST mode to be enabled"
-	errTrackingBcastSwitch   = "ERR You can't switch BCAST mode on/off before disabling tracking for this " +
-		"client, and then re-enabling it with a different mode."
-	errTrackingOptBcast  = "ERR OPTIN and OPTOUT are not compatible with BCAST"
-	errTrackingOptBoth   = "ERR You can't specify both OPTIN mode and OPTOUT mode"
-	errTrackingOptSwitch = "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this " +
-		"client, and then re-enabling it with a different mode."
-	errTrackingRedirectTwice = "ERR A client can only redirect to a single other client"
-	errTrackingNoTarget      = "ERR The client ID you want redirect to does not exist"
-	errCachingYes            = "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."
-	errCachingNo             = "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."
-)
-
 // trackState is a connection's tracking state seen by other goroutines.
 type trackState struct {
 	flags    atomic.Uint32 // trackOn ... trackNoloop, trackBroken
@@ -184,7 +169,7 @@ func clientTrackingCommand(c *Conn, args [][]byte) {
 		case more && bytes.EqualFold(a, []byte("redirect")):
 			i++
 			if redirect != 0 {
-				c.reply.Error(errTrackingRedirectTwice)
+				c.reply.Error(protocol.ErrTrackingRedirectTwice)
 				return
 			}
 			id, ok := protocol.ParseInt(args[i])
@@ -193,7 +178,7 @@ func clientTrackingCommand(c *Conn, args [][]byte) {
 				return
 			}
 			if c.srv.connByID(id) == nil {
-				c.reply.Error(errTrackingNoTarget)
+				c.reply.Error(protocol.ErrTrackingNoTarget)
 				return
 			}
 			redirect = id
@@ -235,15 +220,15 @@ func (c *Conn) checkTracking(opts uint32, prefixes [][]byte) string {
 	cur := c.tracking &^ trackBatch
 	switch {
 	case opts&trackBcast == 0 && len(prefixes) > 0:
-		return errTrackingPrefixNoBcast
+		return protocol.ErrTrackingPrefixNoBcast
 	case cur&trackOn != 0 && cur&trackBcast != opts&trackBcast:
-		return errTrackingBcastSwitch
+		return protocol.ErrTrackingBcastSwitch
 	case opts&trackBcast != 0 && opts&(trackOptin|trackOptout) != 0:
-		return errTrackingOptBcast
+		return protocol.ErrTrackingOptBcast
 	case opts&trackOptin != 0 && opts&trackOptout != 0:
-		return errTrackingOptBoth
+		return protocol.ErrTrackingOptBoth
 	case opts&trackOptin != 0 && cur&trackOptout != 0, opts&trackOptout != 0 && cur&trackOptin != 0:
-		return errTrackingOptSwitch
+		return protocol.ErrTrackingOptSwitch
 	}
 	if opts&trackBcast == 0 {
 		return ""
@@ -366,12 +351,12 @@ func clientCachingCommand(c *Conn, args [][]byte) {
 	switch {
 	case bytes.EqualFold(args[2], []byte("yes")):
 		if c.tracking&trackOptin == 0 {
-			c.reply.Error(errCachingYes)
+			c.reply.Error(protocol.ErrCachingYes)
 			return
 		}
 	case bytes.EqualFold(args[2], []byte("no")):
 		if c.tracking&trackOptout == 0 {
-			c.reply.Error(errCachingNo)
+			c.reply.Error(protocol.ErrCachingNo)
 			return
 		}
 	default:

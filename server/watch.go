@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/carmine-db/carmine/protocol"
 	"github.com/carmine-db/carmine/store"
 )
 
@@ -136,7 +137,7 @@ func (c *Conn) touchWatchedDB(db, other int) {
 // client dirty.
 func watchCommand(c *Conn, args [][]byte) {
 	if c.tx != nil {
-		c.reply.Error(errWatchInMulti)
+		c.reply.Error(protocol.ErrWatchInMulti)
 		return
 	}
 	for _, k := range args[1:] {
