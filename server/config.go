@@ -1103,7 +1103,6 @@ func (cs *configStore) moveListeners(pairs []configSetPair, prev, next *Config) 
 	return ""
 }
 
-
 // configGetPair is one name and value of a CONFIG GET reply.
 type configGetPair struct{ name, value string }
 
