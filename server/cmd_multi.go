@@ -145,8 +145,10 @@ func execCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrExecWithoutMulti)
 		return
 	}
+	// CLIENT LIST shows the client in its transaction (flags=x, multi=N,
+	// cmd=exec) until EXEC is done, as Redis does.
 	c.tx = nil
-	c.multiLen.Store(-1)
+	defer c.multiLen.Store(-1)
 	if tx.aborted {
 		c.reply.Error(protocol.ErrExecAbort)
 		c.unwatchAll()
@@ -204,7 +206,6 @@ func (c *Conn) unlockTx() {
 func (c *Conn) runQueued(cmd *Command, args [][]byte) {
 	start := time.Now()
 	c.locked.SetDB(c.db)
-	c.lastCmd.Store(cmd)
 	mark := c.reply.Len()
 	cmd.Run(c, args)
 	if c.srv.ps.monitorN.Load() > 0 {

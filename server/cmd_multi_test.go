@@ -3,7 +3,9 @@ package server_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -403,4 +405,40 @@ func TestMulti_CommandStats(t *testing.T) {
 	assert.Contains(t, info, "cmdstat_set:calls=2,")
 	assert.Contains(t, info, "cmdstat_exec:calls=1,")
 	assert.Contains(t, info, "cmdstat_multi:calls=1,")
+}
+
+// TestMulti_ClientInfoDuringExec: while EXEC runs, the client still shows
+// its transaction, as in Redis (flags=x, multi=<queued>, cmd=exec), and
+// not after.
+func TestMulti_ClientInfoDuringExec(t *testing.T) {
+	_, addr := startServer(t, server.Config{})
+	r := dialRaw(t, addr)
+	r.do("+OK\r\n", "MULTI")
+	r.do("+QUEUED\r\n", "PING")
+	r.do("+QUEUED\r\n", "CLIENT", "INFO")
+	r.send("EXEC")
+	r.expect("*2\r\n+PONG\r\n")
+	inExec := readBulkLine(t, r)
+	assert.Contains(t, inExec, " flags=x ")
+	assert.Contains(t, inExec, " multi=2 ")
+	assert.Contains(t, inExec, " cmd=exec ")
+	r.send("CLIENT", "INFO")
+	after := readBulkLine(t, r)
+	assert.Contains(t, after, " flags=N ")
+	assert.Contains(t, after, " multi=-1 ")
+}
+
+// readBulkLine reads one bulk string reply holding a single text line.
+func readBulkLine(t *testing.T, r *rawConn) string {
+	t.Helper()
+	r.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	header, err := r.rd.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, byte('$'), header[0], header)
+	n, err := strconv.Atoi(strings.TrimSpace(header[1:]))
+	require.NoError(t, err)
+	body := make([]byte, n+2)
+	_, err = io.ReadFull(r.rd, body)
+	require.NoError(t, err)
+	return string(body[:n])
 }
