@@ -345,7 +345,8 @@ func randomkeyCommand(c *Conn, args [][]byte) {
 func touchCommand(c *Conn, args [][]byte) {
 	n := 0
 	for _, key := range args[1:] {
-		if c.locked.Touch(key) {
+		// A read lookup, as Redis's lookupKeyRead: hits, misses, keymiss.
+		if _, ok := c.locked.Get(key); ok {
 			n++
 		}
 	}

@@ -1095,9 +1095,9 @@ func TestKeyspace_LongKeys(t *testing.T) {
 }
 
 // TestKeyspace_ReadOnlyLookupsCountHits matches redis-server 7.0.15, where
-// TYPE, EXISTS, TTL and OBJECT count keyspace hits and misses: after SET a,
-// TYPE a, TYPE b, EXISTS a b, TTL a and OBJECT ENCODING a, INFO reports 4
-// hits and 2 misses.
+// TYPE, EXISTS, TTL, OBJECT and TOUCH count keyspace hits and misses: after
+// SET a, TYPE a, TYPE b, EXISTS a b, TTL a, OBJECT ENCODING a and TOUCH a b,
+// INFO reports 5 hits and 3 misses.
 func TestKeyspace_ReadOnlyLookupsCountHits(t *testing.T) {
 	c := newClient(t, 2)
 	require.NoError(t, c.Do(ctx, "CONFIG", "RESETSTAT").Err())
@@ -1107,10 +1107,11 @@ func TestKeyspace_ReadOnlyLookupsCountHits(t *testing.T) {
 	c.Exists(ctx, "a", "b")
 	c.TTL(ctx, "a")
 	c.ObjectEncoding(ctx, "a")
+	c.Touch(ctx, "a", "b")
 	info, err := c.Info(ctx, "stats").Result()
 	require.NoError(t, err)
-	require.Contains(t, info, "keyspace_hits:4\r\n")
-	require.Contains(t, info, "keyspace_misses:2\r\n")
+	require.Contains(t, info, "keyspace_hits:5\r\n")
+	require.Contains(t, info, "keyspace_misses:3\r\n")
 }
 
 // TestKeyspace_ObjectEncoding_IncrByFloatIsNeverInt matches redis-server
