@@ -1119,7 +1119,7 @@ func parseZSetOp(c *Conn, args [][]byte, idx int, op zsetOp, store_, card bool) 
 	sp.srcs = make([]store.ZSource, n)
 	j := idx + 1
 	for i := range sp.srcs {
-		src, err := c.locked.ZSetSource(args[j], store_)
+		src, err := c.locked.ZSetSource(args[j])
 		if err != nil {
 			return sp, errorReply(err)
 		}

@@ -855,3 +855,19 @@ func TestZSet_CommandGetKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestZSet_StoreSourcesCountAsReads matches redis-server 7.0.15: the
+// sources of ZUNIONSTORE, ZINTERSTORE and ZDIFFSTORE count keyspace hits
+// and misses like reads (2 hits and 2 misses for the three commands below).
+func TestZSet_StoreSourcesCountAsReads(t *testing.T) {
+	c := newClient(t, 2)
+	require.NoError(t, c.ZAdd(ctx, "a", redis.Z{Score: 1, Member: "x"}).Err())
+	require.NoError(t, c.Do(ctx, "CONFIG", "RESETSTAT").Err())
+	require.NoError(t, c.ZUnionStore(ctx, "d", &redis.ZStore{Keys: []string{"a", "nokey"}}).Err())
+	require.NoError(t, c.ZInterStore(ctx, "d", &redis.ZStore{Keys: []string{"a"}}).Err())
+	require.NoError(t, c.ZDiffStore(ctx, "d", "nokey").Err())
+	info, err := c.Info(ctx, "stats").Result()
+	require.NoError(t, err)
+	require.Contains(t, info, "keyspace_hits:2\r\n")
+	require.Contains(t, info, "keyspace_misses:2\r\n")
+}

@@ -18,16 +18,11 @@ type ZSource struct {
 
 // ZSetSource looks key up as an input of a set operation: a sorted set or
 // a set; a missing key is an empty input. Any other type gives
-// ErrWrongType. write selects the lookup of store commands (no keyspace
-// statistics, an access: lookupKeyWrite). The source aliases the key's value.
-func (l *Locked) ZSetSource(key []byte, write bool) (ZSource, error) {
-	var e Entry
-	var ok bool
-	if write {
-		e, ok = l.GetForWrite(key)
-	} else {
-		e, ok = l.Get(key)
-	}
+// ErrWrongType. It is a read lookup (keyspace statistics, an access), as
+// Redis 7.0 reads the sources of ZUNIONSTORE and the other STORE forms too.
+// The source aliases the key's value.
+func (l *Locked) ZSetSource(key []byte) (ZSource, error) {
+	e, ok := l.Get(key)
 	if !ok {
 		return ZSource{Weight: 1}, nil
 	}

@@ -186,7 +186,7 @@ func TestZSet_RandomizedAgainstModel(t *testing.T) {
 					dst := keys[r.IntN(len(keys))]
 					srcs := []ZSource{}
 					for _, k := range []string{key, dst} {
-						src, err := l.ZSetSource([]byte(k), true)
+						src, err := l.ZSetSource([]byte(k))
 						require.NoError(t, err)
 						srcs = append(srcs, src)
 					}
@@ -630,7 +630,7 @@ func TestZSet_Add_Flags(t *testing.T) {
 		require.ErrorIs(t, err, ErrWrongType)
 		_, err = l.ZSetRead([]byte("s"))
 		require.ErrorIs(t, err, ErrWrongType)
-		_, err = l.ZSetSource([]byte("s"), false)
+		_, err = l.ZSetSource([]byte("s"))
 		require.ErrorIs(t, err, ErrWrongType)
 	})
 }
@@ -645,7 +645,7 @@ func TestZSet_SetOperations(t *testing.T) {
 	_, err = l.SetAdd([]byte("s"), zb("x", "q"))
 	require.NoError(t, err)
 	src := func(key string, w float64) ZSource {
-		s, err := l.ZSetSource([]byte(key), false)
+		s, err := l.ZSetSource([]byte(key))
 		require.NoError(t, err)
 		s.Weight = w
 		return s
@@ -703,7 +703,7 @@ func TestZSet_SetOperations(t *testing.T) {
 		add("small", 0.3, 0)
 		srcs := []ZSource{}
 		for _, k := range []string{"big", "mid", "small"} {
-			s, err := l.ZSetSource([]byte(k), false)
+			s, err := l.ZSetSource([]byte(k))
 			require.NoError(t, err)
 			srcs = append(srcs, s)
 		}
