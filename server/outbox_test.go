@@ -97,13 +97,15 @@ func TestOutbox_SoftLimit(t *testing.T) {
 	// Still connected after a publication within the soft period.
 	require.NoError(t, pub.Publish(ctx, "c", "x").Err())
 	require.NotEqual(t, -1, clientField(t, admin, "slow", "id"))
-	// Over it for longer than 1 s: the next publication disconnects.
-	deadline := time.Now().Add(5 * time.Second)
+	// Over it for longer than 1 s: the next publication disconnects. Each
+	// publication is big (256 KB every 20 ms) so that the kernel's socket
+	// buffers, which grow to several megabytes on loopback, cannot take the
+	// outbox back below the soft limit for long.
+	burst := strings.Repeat("y", 256<<10)
+	deadline := time.Now().Add(10 * time.Second)
 	for clientField(t, admin, "slow", "id") != -1 {
 		require.True(t, time.Now().Before(deadline), "not disconnected")
-		// Big enough that the kernel's growing socket buffers cannot take
-		// the outbox below the soft limit.
-		require.NoError(t, pub.Publish(ctx, "c", payload).Err())
+		require.NoError(t, pub.Publish(ctx, "c", burst).Err())
 		time.Sleep(20 * time.Millisecond)
 	}
 }
