@@ -220,6 +220,9 @@ func shutdownCommand(c *Conn, args [][]byte) {
 	}
 	c.srv.log.Warn("user requested shutdown", "client", c.id)
 	c.closeAfter = true
+	// Replies of the commands pipelined before SHUTDOWN go out before the
+	// server starts closing connections, this one included.
+	c.flush()
 	go c.srv.Close()
 }
 
