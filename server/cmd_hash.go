@@ -386,22 +386,9 @@ func hrandfieldCommand(c *Conn, args [][]byte) {
 		h.Random(n, repeat, func(f, _ []byte) { c.reply.Bulk(f) })
 		return
 	}
-	replyPairs(c.reply, n)
-	h.Random(n, repeat, func(f, v []byte) { replyPair(c.reply, f, v) })
+	c.reply.PairArray(n) // flat in RESP2, n two-element arrays in RESP3
+	h.Random(n, repeat, func(f, v []byte) { c.reply.Pair(f, v) })
 }
-
-// replyPairs starts a reply of n field/value pairs shaped as HRANDFIELD
-// WITHVALUES sends them: a flat array of 2n bulk strings in RESP2, an
-// array of n two-element arrays in RESP3 (ScoredArray's shape, with bulk
-// values instead of doubles). Follow it with n calls to replyPair.
-//
-// The header is ScoredArray's, but the Writer has no pair counterpart of
-// Scored for bulk values, so replyPair reads the protocol version, which
-// handlers otherwise leave to the Writer; both belong in protocol.Writer.
-func replyPairs(w *protocol.Writer, n int) { w.PairArray(n) }
-
-// replyPair appends one pair of a replyPairs reply.
-func replyPair(w *protocol.Writer, f, v []byte) { w.Pair(f, v) }
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 //
