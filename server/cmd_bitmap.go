@@ -100,12 +100,7 @@ func getbitCommand(c *Conn, args [][]byte) {
 		c.reply.Error(protocol.ErrBitOffset)
 		return
 	}
-	bit, err := c.locked.BitGet(args[1], offset, maxLen)
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(bit))
+	c.replyCount(c.locked.BitGet(args[1], offset, maxLen))
 }
 
 // parseBitUnit parses BYTE or BIT.

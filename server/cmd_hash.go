@@ -199,22 +199,12 @@ func hdelCommand(c *Conn, args [][]byte) {
 
 // HLEN key
 func hlenCommand(c *Conn, args [][]byte) {
-	n, err := c.locked.HashLen(args[1])
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(n))
+	c.replyCount(c.locked.HashLen(args[1]))
 }
 
 // HSTRLEN key field
 func hstrlenCommand(c *Conn, args [][]byte) {
-	n, err := c.locked.HashStrLen(args[1], args[2])
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(n))
+	c.replyCount(c.locked.HashStrLen(args[1], args[2]))
 }
 
 // HEXISTS key field

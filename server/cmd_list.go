@@ -215,12 +215,7 @@ func listPopped(c *Conn, key []byte, end store.End, n int, deleted bool) {
 
 // LLEN key
 func llenCommand(c *Conn, args [][]byte) {
-	n, err := c.locked.ListLen(args[1])
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(n))
+	c.replyCount(c.locked.ListLen(args[1]))
 }
 
 // LINDEX key index

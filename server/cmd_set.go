@@ -110,12 +110,7 @@ func sremCommand(c *Conn, args [][]byte) {
 
 // SCARD key
 func scardCommand(c *Conn, args [][]byte) {
-	n, err := c.locked.SetCard(args[1])
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(n))
+	c.replyCount(c.locked.SetCard(args[1]))
 }
 
 // SISMEMBER key member
@@ -411,12 +406,7 @@ func sintercardCommand(c *Conn, args [][]byte) {
 		}
 		limit = v
 	}
-	card, err := c.locked.SetInterCard(args[2:2+n], int(limit))
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(card))
+	c.replyCount(c.locked.SetInterCard(args[2:2+n], int(limit)))
 }
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]

@@ -450,12 +450,7 @@ func appendCommand(c *Conn, args [][]byte) {
 
 // STRLEN key
 func strlenCommand(c *Conn, args [][]byte) {
-	n, err := c.locked.StringLen(args[1])
-	if err != nil {
-		c.reply.Error(errorReply(err))
-		return
-	}
-	c.reply.Int(int64(n))
+	c.replyCount(c.locked.StringLen(args[1]))
 }
 
 // GETRANGE key start end (also SUBSTR key start end)

@@ -39,3 +39,13 @@ func errorReply(err error) string {
 	}
 	return "ERR " + err.Error()
 }
+
+// replyCount answers a store count (HLEN, SCARD, STRLEN ...) or, when err
+// is set, its Redis error.
+func (c *Conn) replyCount(n int, err error) {
+	if err != nil {
+		c.reply.Error(errorReply(err))
+		return
+	}
+	c.reply.Int(int64(n))
+}
