@@ -139,15 +139,7 @@ func hsetnxCommand(c *Conn, args [][]byte) {
 // HGET key field
 func hgetCommand(c *Conn, args [][]byte) {
 	var buf [20]byte
-	v, ok, err := c.locked.HashGet(args[1], args[2], buf[:0])
-	switch {
-	case err != nil:
-		c.reply.Error(errorReply(err))
-	case !ok:
-		c.reply.Null()
-	default:
-		c.reply.Bulk(v)
-	}
+	c.replyValue(c.locked.HashGet(args[1], args[2], buf[:0]))
 }
 
 // HMGET key field [field ...]

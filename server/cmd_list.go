@@ -235,15 +235,7 @@ func lindexCommand(c *Conn, args [][]byte) {
 		}
 		return
 	}
-	v, ok, err := c.locked.ListIndex(args[1], index)
-	switch {
-	case err != nil:
-		c.reply.Error(errorReply(err))
-	case !ok:
-		c.reply.Null()
-	default:
-		c.reply.Bulk(v)
-	}
+	c.replyValue(c.locked.ListIndex(args[1], index))
 }
 
 // LSET key index element

@@ -101,15 +101,7 @@ var stringCommands = []*Command{
 
 // GET key
 func getCommand(c *Conn, args [][]byte) {
-	v, ok, err := c.locked.StringGet(args[1])
-	switch {
-	case err != nil:
-		c.reply.Error(errorReply(err))
-	case !ok:
-		c.reply.Null()
-	default:
-		c.reply.Bulk(v)
-	}
+	c.replyValue(c.locked.StringGet(args[1]))
 }
 
 // setExpiry is the expiry option given to SET or GETEX.

@@ -49,3 +49,16 @@ func (c *Conn) replyCount(n int, err error) {
 	}
 	c.reply.Int(int64(n))
 }
+
+// replyValue answers a store read (GET, HGET, LINDEX): the value, a null
+// when it is missing, or the store error.
+func (c *Conn) replyValue(v []byte, ok bool, err error) {
+	switch {
+	case err != nil:
+		c.reply.Error(errorReply(err))
+	case !ok:
+		c.reply.Null()
+	default:
+		c.reply.Bulk(v)
+	}
+}
